@@ -1,0 +1,43 @@
+# wuye — 物业客服部合规引擎
+# make demo   安装并在示例台账上运行一次夜间检查（输出在 outputs/）
+# make test   运行全部测试
+# make bench  20,000 户规模基准测试
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# durable-rules does not import on Python 3.13: use 3.12, 3.11 or 3.10.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \
+            if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if (3,10) <= sys.version_info[:2] <= (3,12) else 1)' 2>/dev/null; then echo $$p; break; fi; done)
+
+.PHONY: install demo test bench clean forms samples
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "错误：需要 Python 3.10–3.12（durable-rules 不支持 3.13）。请安装 python3.12/3.11/3.10 后重试，或 make PYTHON=/path/to/python3.11"; exit 1; fi
+	@$(PYTHON) -c 'import sys; assert (3,10) <= sys.version_info[:2] <= (3,12), "需要 Python 3.10–3.12，当前为 %s" % sys.version.split()[0]'
+	@command -v gcc >/dev/null 2>&1 || { echo "错误：安装 durable-rules 需要 gcc（apt-get install gcc python3-dev）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/wuye demo
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) tools/bench.py
+
+forms: install
+	$(PY) tools/build_forms.py
+
+samples: install
+	$(PY) tools/make_samples.py
+
+clean:
+	rm -rf outputs .pytest_cache

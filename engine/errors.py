@@ -1,0 +1,30 @@
+"""Errors that stop a run: a problem with the whole ledgers folder or the rule files.
+
+Everything else (a bad cell, an unknown unit, a rule that matched) is a
+:class:`~engine.findings.Finding`, collected and reported, never raised.
+"""
+
+
+class WuyeError(Exception):
+    """Base class. ``str(err)`` is a Chinese message for the clerk; ``hint`` says how to fix it."""
+
+    hint = ""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class LedgerFolderError(WuyeError):
+    hint = "请确认台账文件夹路径正确，且其中有 .xlsx 或 .xls 台账文件。"
+
+
+class RuleFileError(WuyeError):
+    """A rule file that cannot be used; the message names the file and line."""
+
+    hint = "请按提示修改 rules/ 中的规则文件后重试（wuye rules check 可单独检查）。"
+
+
+class CalendarDataMissing(RuleFileError):
+    hint = "请在 rules/calendar.yaml 中补充该年度国务院办公厅公布的节假日及调休安排。"

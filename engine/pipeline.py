@@ -1,0 +1,178 @@
+"""The night's run, top to bottom.
+
+read ledgers → validate into records → derive facts and apply rules (per
+policy area) → render documents and lists → record the run. Each stage
+returns its results and its findings; only a problem with the whole folder or
+the rule files (a :class:`~engine.errors.WuyeError`) stops the run.
+"""
+from __future__ import annotations
+
+import platform
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from .checks import CheckResult, load_documents
+from .checks.fees import check_fees
+from .findings import Finding
+from .read import read_ledgers
+from .record.output import staged_folder, write_json
+from .record.register import Register
+from .render.documents import render_notices, render_report
+from .render.mask import scrub
+from .render.workbook import write_workbook
+from .rules import load_rulebook
+from .validate import validate
+
+STAGES = ("读取台账", "校验数据", "应用规则", "生成文书", "记录运行")
+
+
+@dataclass
+class RunResult:
+    as_of: datetime
+    folder: Path
+    findings: list[Finding]
+    counts: dict[str, dict[str, int]]
+    documents: dict[str, int]
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, progress: Callable[[str], None] | None):
+        self.durations: dict[str, float] = {}
+        self.progress = progress
+
+    @contextmanager
+    def stage(self, name: str):
+        if self.progress:
+            self.progress(name)
+        start = time.perf_counter()
+        yield
+        self.durations[name] = round(time.perf_counter() - start, 3)
+
+
+def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date | None = None,
+              progress: Callable[[str], None] | None = None) -> RunResult:
+    today = today or date.today()
+    ledgers, rules, out, forms = Path(ledgers), Path(rules), Path(out), Path(forms)
+    timer = _Timer(progress)
+    book = load_rulebook(rules)
+    catalogue = load_documents(forms)
+
+    with timer.stage("读取台账"):
+        loaded = read_ledgers(ledgers)
+    with timer.stage("校验数据"):
+        records, data_findings = validate(loaded)
+    result = CheckResult(findings=loaded.findings + data_findings)
+    if not records.of("owners"):
+        result.findings.append(Finding(policy="DATA", rule="DATA-owners", category="数据问题", subject=None,
+                                       severity="警告", message="台账文件夹中没有可用的业主档案，无法核对房号和业主信息"))
+
+    register = Register(out / "register.sqlite")
+    try:
+        with timer.stage("应用规则"):
+            result.merge(check_fees(records, book, as_of, today, register, catalogue.documents))
+        findings = sorted(result.findings, key=Finding.sort_key)
+        folder_name = as_of.date().isoformat()
+        with staged_folder(out, folder_name) as tmp:
+            with timer.stage("生成文书"):
+                documents = _render(result, catalogue, forms, tmp)
+            with timer.stage("记录运行"):
+                counts = _counts(findings)
+                _write_lists(tmp, findings, result, counts, as_of)
+            write_json(tmp / "run.json", _manifest(as_of, today, loaded, book, forms, counts, documents,
+                                                   timer.durations, ledgers, rules))
+        register.commit()
+    except BaseException:
+        register.rollback()
+        raise
+    finally:
+        register.close()
+    return RunResult(as_of, out / folder_name, findings, counts, documents, timer.durations)
+
+
+def _render(result: CheckResult, catalogue, forms: Path, folder: Path) -> dict[str, int]:
+    documents: dict[str, int] = {}
+    for title in sorted(result.notices):
+        notices = result.notices[title]
+        spec = catalogue.documents[title]
+        render_notices(forms / spec.template, title, notices, catalogue.company, folder / "打印批次",
+                       folder / "通知书" / title)
+        documents[title] = len(notices)
+    for title in sorted(result.reports):
+        spec = catalogue.documents[title]
+        render_report(forms / spec.template, title, result.reports[title], catalogue.company, folder / "报表")
+        documents[title] = 1
+    return documents
+
+
+def _counts(findings: list[Finding]) -> dict[str, dict[str, int]]:
+    return {
+        "by_category": dict(sorted(Counter(f.category for f in findings).items())),
+        "by_policy": dict(sorted(Counter(f.policy for f in findings).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
+    }
+
+
+def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, counts, as_of: datetime) -> None:
+    data = []
+    for f in findings:
+        item = f.to_json()
+        item["message"] = scrub(item["message"])
+        item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
+        data.append(item)
+    write_json(folder / "findings.json", data)
+    summary = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
+    summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
+    summary += [[f"文书：{k}", len(v)] for k, v in sorted(result.notices.items())]
+    write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, result.sheets, summary)
+    for name, (header, rows) in result.csv.items():
+        _write_csv(folder / name, header, rows)
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    import csv
+
+    def cell(v):
+        v = "" if v is None else str(v)
+        return "'" + v if v[:1] in ("=", "+", "-", "@") else v
+
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # utf-8 with BOM: Excel and SMS platforms read it
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows([[cell(v) for v in row] for row in rows])
+
+
+def _manifest(as_of, today, loaded, book, forms: Path, counts, documents, durations, ledgers: Path, rules: Path) -> dict:
+    import hashlib
+    from importlib import metadata
+
+    def versions():
+        out = {}
+        for pkg in ("durable_rules", "python-calamine", "docxtpl", "openpyxl", "pydantic", "chinesecalendar"):
+            try:
+                out[pkg] = metadata.version(pkg)
+            except metadata.PackageNotFoundError:
+                out[pkg] = None
+        return out
+
+    return {
+        "as_of": as_of.isoformat(),
+        "run_on": today.isoformat(),
+        "finished_at": datetime.now().isoformat(timespec="seconds"),
+        "ledgers_folder": str(ledgers),
+        "inputs": loaded.files,
+        "sheets": loaded.inventory,
+        "rules_folder": str(rules),
+        "rules": book.hashes,
+        "forms": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(forms.glob("*")) if p.is_file()},
+        "counts": counts,
+        "documents": documents,
+        "durations_s": durations,
+        "python": platform.python_version(),
+        "packages": versions(),
+    }

@@ -1,0 +1,216 @@
+"""Cell parsers for the forms real ledgers use (see shared/ledgers.md).
+
+Each parser takes a raw cell value (as the workbook reader returns it: str,
+int, float, datetime, date, time or None) and returns the typed value, or
+raises :class:`CellError` with a Chinese reason. Blank cells return None;
+whether blank is allowed is the caller's business.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class CellError(ValueError):
+    """A cell value that cannot be read; ``args[0]`` is the Chinese reason."""
+
+
+class Unit(BaseModel):
+    """A room number: ``key`` is normalised (``3-2-1502``), ``display`` as written."""
+
+    model_config = ConfigDict(frozen=True)
+    key: str
+    display: str
+
+    @property
+    def building(self) -> str:
+        return self.key.split("-")[0]
+
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def norm_text(value: object) -> str:
+    """Full-width → half-width (NFKC), trimmed, inner runs of spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def display(value: object) -> str:
+    """How a raw value is shown back to the clerk in a finding."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})\s*秒?)?\s*分?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def _excel_serial(value: float) -> datetime:
+    if not 1 <= value < 2958466:
+        raise CellError("不是有效的日期")
+    return EXCEL_EPOCH + timedelta(days=float(value))
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A date with optional time. A date-only value is midnight of that day."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, time):
+        raise CellError("只有时间没有日期")
+    if isinstance(value, bool):
+        raise CellError("不是日期")
+    if isinstance(value, (int, float)):
+        if 20000 <= value <= 80000:  # an Excel date serial stored without date format
+            return _excel_serial(value)
+        text = norm_text(value)
+        m = _COMPACT_DATE_RE.match(text)
+        if not m:
+            raise CellError("不是日期")
+        parts = m.groups()
+    else:
+        text = norm_text(value)
+        m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
+        if not m:
+            if re.match(r"^\d{1,2}[:：]\d{2}", text):
+                raise CellError("只有时间没有日期")
+            raise CellError("日期格式无法识别（应为 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日）")
+        parts = m.groups()
+    y, mo, d = int(parts[0]), int(parts[1]), int(parts[2])
+    hh = int(parts[3]) if len(parts) > 3 and parts[3] else 0
+    mm = int(parts[4]) if len(parts) > 4 and parts[4] else 0
+    ss = int(parts[5]) if len(parts) > 5 and parts[5] else 0
+    try:
+        return datetime(y, mo, d, hh, mm, ss)
+    except ValueError:
+        raise CellError("日期不存在（月或日超出范围）") from None
+
+
+def parse_date(value: object) -> date | None:
+    dt = parse_datetime(value)
+    return dt.date() if dt is not None else None
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?(?:份)?$")
+_PERIOD_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def parse_period(value: object) -> tuple[int, int] | None:
+    """A billing period (year, month): ``2026-10``, ``2026/10``, ``2026年10月``, ``202610`` or a date."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (datetime, date)):
+        return (value.year, value.month)
+    text = norm_text(value)
+    m = _PERIOD_RE.match(text) or _PERIOD_COMPACT_RE.match(text)
+    if not m:
+        try:
+            d = parse_datetime(value)
+        except CellError:
+            raise CellError("所属期格式无法识别（应为 2026-10、2026年10月 或 202610）") from None
+        return (d.year, d.month)
+    y, mo = int(m.group(1)), int(m.group(2))
+    if not 1 <= mo <= 12:
+        raise CellError("所属期月份不存在")
+    return (y, mo)
+
+
+# ---------------------------------------------------------------- amounts
+
+_AMOUNT_STRIP = re.compile(r"[,，\s]|元|人民币|RMB|CNY|[¥￥]", re.IGNORECASE)
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """Money: numbers or text like ``1,234.50``, ``1234.5元``, ``¥1,234.50``, full-width digits."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("不是金额")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(Decimal("0.01"))
+    if isinstance(value, (datetime, date, time)):
+        raise CellError("应为金额，却是日期")
+    text = _AMOUNT_STRIP.sub("", unicodedata.normalize("NFKC", str(value)))
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise CellError("金额无法识别")
+    try:
+        return Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise CellError("金额无法识别") from None
+
+
+def parse_int(value: object) -> int | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = norm_text(value).rstrip("次期")
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    raise CellError("应为整数")
+
+
+# ---------------------------------------------------------------- units
+
+_UNIT_PATTERNS = [
+    # 3-2-1502, 3#2-1502, 3栋2单元1502, 3号楼2单元1502室, 3幢2-1502
+    re.compile(r"^(\w+?)(?:栋|幢|座|号楼|#|-)(\w+?)(?:单元|-)(\w+?)(?:室|号|房)?$"),
+    # 3-1502, 3栋1502
+    re.compile(r"^(\w+?)(?:栋|幢|座|号楼|#|-)(\w+?)(?:室|号|房)?$"),
+]
+
+
+@lru_cache(maxsize=200_000)
+def _unit_key(text: str) -> str:
+    compact = re.sub(r"\s+", "", text).upper()
+    for pattern in _UNIT_PATTERNS:
+        m = pattern.match(compact)
+        if m:
+            return "-".join(p.lstrip("0") or "0" for p in m.groups())
+    if re.fullmatch(r"[\w\-]+", compact):
+        return compact
+    raise CellError("房号格式无法识别（应为 3-2-1502、3栋2单元1502 或 3#2-1502）")
+
+
+def parse_unit(value: object) -> Unit | None:
+    if is_blank(value):
+        return None
+    text = norm_text(value)
+    return Unit(key=_unit_key(text), display=str(value).strip())
+
+
+def parse_text(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    return display(value).strip()

@@ -1,0 +1,130 @@
+"""Open a workbook and return each sheet as a grid of raw cell values.
+
+python-calamine reads the values (fast, .xlsx and old .xls). Calamine reads a
+formula error cell (``#REF!``, ``#DIV/0!``) as an empty string, and an
+uncalculated formula as empty too, so the sheet XML (or xlrd for .xls) is
+scanned for those cells: an error cell is a data problem, never blank or zero.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SUFFIXES = XLSX_SUFFIXES | {".xls"}
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be opened at all (half-copied, corrupt, password-protected)."""
+
+
+@dataclass
+class SheetGrid:
+    name: str
+    rows: list[list]  # rows[i][j] is Excel row i+1, column j+1
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) → "#REF!"
+
+
+def list_workbooks(folder: Path) -> list[Path]:
+    """Every .xlsx/.xls in the folder, sorted, skipping Excel lock files (~$…) and hidden files."""
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
+def read_workbook(path: Path) -> list[SheetGrid]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        grids = []
+        for name in names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            grids.append(SheetGrid(name, rows))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise UnreadableWorkbook(str(exc)) from exc
+    try:
+        errors = _xlsx_error_cells(path) if path.suffix.lower() in XLSX_SUFFIXES else _xls_error_cells(path)
+    except Exception as exc:
+        raise UnreadableWorkbook(f"无法检查公式错误单元格: {exc}") from exc
+    for grid in grids:
+        grid.errors = errors.get(grid.name, {})
+    return grids
+
+
+# ------------------------------------------------------------------ xlsx
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _xlsx_sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+    out = {}
+    for s in book.findall("m:sheets/m:sheet", _NS):
+        target = targets.get(s.get(f"{{{_NS['r']}}}id"), "")
+        target = target.lstrip("/")
+        out[s.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as z:
+        for name, member in _xlsx_sheet_paths(z).items():
+            data = z.read(member)
+            has_errors = b't="e"' in data
+            has_formulas = b"<f" in data
+            if not (has_errors or has_formulas):
+                continue
+            found = {}
+            for m in _CELL_RE.finditer(data):
+                attrs, body = m.group(3), m.group(4) or b""
+                if b't="e"' in attrs:
+                    v = _VALUE_RE.search(body)
+                    found[(int(m.group(2)) - 1, _col_index(m.group(1)))] = (v.group(1).decode() if v else "#错误")
+                elif b"<f" in body and not _VALUE_RE.search(body):
+                    found[(int(m.group(2)) - 1, _col_index(m.group(1)))] = "公式未计算"
+            if found:
+                out[name] = found
+    return out
+
+
+# ------------------------------------------------------------------ xls
+
+def _xls_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    import xlrd
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        for sheet in book.sheets():
+            found = {}
+            for r in range(sheet.nrows):
+                for c, ctype in enumerate(sheet.row_types(r)):
+                    if ctype == xlrd.XL_CELL_ERROR:
+                        code = sheet.cell_value(r, c)
+                        found[(r, c)] = xlrd.error_text_by_code.get(code, "#错误")
+            if found:
+                out[sheet.name] = found
+    finally:
+        book.release_resources()
+    return out

@@ -1,0 +1,125 @@
+"""The durable-rules adapter: the only module that talks to the rules engine.
+
+durable-rules rejects unknown keys in rule JSON, raises when a ruleset name is
+registered twice or an identical fact is asserted twice, and swallows
+exceptions raised inside actions. So: each evaluation builds a fresh ruleset
+(no host, no timer threads) and deletes it afterwards; every fact carries its
+index so no two are identical; actions only record which rule matched which
+fact, and any error reported through the completion callback is re-raised.
+All arithmetic on the outcome happens after the engine returns, in plain Python.
+"""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal
+import threading
+from typing import Any
+
+import durable_rules_engine
+from durable import engine as durable_engine
+
+from ..errors import RuleFileError
+
+_OPERATORS = {"at_least": "$gte", "more_than": "$gt", "at_most": "$lte", "less_than": "$lt", "not": "$neq"}
+_counter = itertools.count(1)
+_lock = threading.Lock()
+
+
+class _NoHost:
+    """durable's Ruleset asks its host only for named actions; ours are callables."""
+
+    def get_action(self, name):  # pragma: no cover - never called
+        raise KeyError(name)
+
+
+def _resolve(value: Any, params: dict[str, Any], where: str) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in params:
+            raise RuleFileError(f"{where}: 参数 {name} 未定义或在运行日期没有生效的值")
+        value = params[name]
+    return _json_value(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def compile_condition(when: dict[str, Any], params: dict[str, Any], where: str) -> dict:
+    """Turn an auditor-readable condition into durable-rules JSON."""
+    terms = []
+    for field, test in when.items():
+        if field == "any":
+            terms.append({"$or": [compile_condition(t, params, where) for t in test]})
+        elif field == "all":
+            terms.append({"$and": [compile_condition(t, params, where) for t in test]})
+        elif isinstance(test, dict):
+            for op, raw in test.items():
+                value = _resolve(raw, params, where)
+                if op in _OPERATORS:
+                    terms.append({_OPERATORS[op]: {field: value}})
+                elif op in ("in", "not_in"):
+                    if not isinstance(value, (list, tuple)) or not value:
+                        raise RuleFileError(f"{where}: {field} 的 {op} 需要一个非空列表")
+                    if op == "in":
+                        terms.append({"$or": [{field: v} for v in value]})
+                    else:
+                        terms.append({"$and": [{"$neq": {field: v}} for v in value]})
+                else:
+                    raise RuleFileError(f"{where}: 未知的比较方式 {op!r}（可用: at_least, more_than, at_most, less_than, not, in, not_in）")
+        else:
+            terms.append({field: _resolve(test, params, where)})
+    if not terms:
+        raise RuleFileError(f"{where}: 条件为空")
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def evaluate(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:
+    """For each fact, the names of the conditions it satisfies, in the order the conditions were given."""
+    order = {name: i for i, name in enumerate(conditions)}
+    matched: list[list[str]] = [[] for _ in facts]
+    if not facts or not conditions:
+        return matched
+    errors: list[BaseException] = []
+
+    def recorder(rule_name: str):
+        def action(c):
+            matched[c.m["_i"]].append(rule_name)
+        return action
+
+    def done(error, _state):
+        if error:
+            errors.append(error)
+
+    definition = {
+        f"r{i}": {"all": [{"m": cond}], "run": recorder(name)} for i, (name, cond) in enumerate(conditions.items())
+    }
+    with _lock:
+        name = f"wuye_{next(_counter)}"
+    try:
+        ruleset = durable_engine.Ruleset(name, _NoHost(), definition)
+    except Exception as exc:
+        raise RuleFileError(f"规则引擎拒绝了规则定义: {exc}") from exc
+    try:
+        for i, fact in enumerate(facts):
+            payload = {k: _json_value(v) for k, v in fact.items() if v is not None}
+            payload["_i"] = i
+            try:
+                handle = ruleset.assert_fact(payload)
+            except durable_engine.MessageNotHandledException:
+                continue
+            ruleset.do_actions(handle, done)
+            if errors:
+                raise RuleFileError(f"规则执行出错: {errors[0]}")
+    finally:
+        durable_rules_engine.delete_ruleset(ruleset._handle)
+    for names in matched:
+        names.sort(key=order.__getitem__)
+    return matched

@@ -1,0 +1,173 @@
+"""Fee policies end to end: the demo night, the ladder across nights, the notice text, the workbook."""
+import json
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from engine.render.documents import document_text
+
+from .conftest import small_estate
+
+
+def notices_by_unit(out_night):
+    data = json.loads((out_night / "findings.json").read_text(encoding="utf-8"))
+    docs = {}
+    for f in data:
+        if f["policy"] == "F3":
+            docs.setdefault(f["subject"], set()).add(f["document"])
+    return data, docs
+
+
+@pytest.fixture(scope="module")
+def demo_night(tmp_path_factory):
+    from engine import parse_as_of, run_night
+
+    from .conftest import REPO, TODAY
+    out = tmp_path_factory.mktemp("out")
+    result = run_night(REPO / "ledgers", REPO / "rules", out, parse_as_of("2026-11-20"), REPO / "forms", today=TODAY)
+    return result
+
+
+def test_demo_night_issues_the_right_notice_to_the_right_household(demo_night):
+    data, docs = notices_by_unit(demo_night.folder)
+    assert docs == {
+        "2-1-402": {"最后催费通知书"}, "1-2-1102": {"最后催费通知书"}, "2-2-704": {"二次催费通知书"},
+        "3-1-502": {"催费通知书"}, "1-2-502": {"催费通知书"}, "3-2-801": {"催费通知书"},
+    }
+    assert demo_night.documents == {"催费通知书": 3, "二次催费通知书": 1, "最后催费通知书": 2}
+
+
+def test_demo_night_holds_the_ladder_for_an_instalment_plan_on_time(demo_night):
+    data, docs = notices_by_unit(demo_night.folder)
+    held = [f for f in data if f["policy"] == "F11"]
+    assert {f["subject"] for f in held} == {"2-2-1002"} and all(f["document"] is None for f in held)
+    assert "2-2-1002" not in docs
+
+
+def test_demo_night_reports_every_bad_cell_with_its_place(demo_night):
+    data = json.loads((demo_night.folder / "findings.json").read_text(encoding="utf-8"))
+    places = {(s["file"], s["sheet"], s["row"], s.get("column"), s.get("value"))
+              for f in data if f["policy"] == "DATA" for s in f["sources"]}
+    assert places == {
+        ("业主档案.xls", "业主档案", 13, "交房日期", "2026-13-45"),
+        ("2026年收费台账.xlsx", "10-11月", 78, "应收金额", "#REF!"),
+        ("2026年收费台账.xlsx", "10-11月", 8, "实收金额", "约300"),
+        ("2026年收费台账.xlsx", "10-11月", 153, "所属期", "2026-13"),
+        ("2026年收费台账.xlsx", "10-11月", 204, "房号", "9-9-999"),
+        ("2026年收费台账.xlsx", "10-11月", 205, "缴费日期", "2026-11-25"),
+        ("2026年收费台账.xlsx", "说明", 0, None, None),
+    }
+
+
+def test_demo_night_amounts_and_late_fee_on_the_final_notice(demo_night):
+    text = document_text(next((demo_night.folder / "通知书" / "最后催费通知书").glob("*2-1-402.docx")))
+    # 物业费 2026-10: 223.90 × 0.0005 × 36 days = 4.03; four items, principal 479.60
+    assert "223.90" in text and "4.03" in text and "479.60" in text and "483.63" in text
+    assert "违约金" in text and "滞纳金" not in text
+    assert "催字〔2026〕第" in text and "2026年11月27日" in text
+    assert "不得采取停止供电、供水、供热、供燃气等方式催交物业费" in text
+
+
+def test_demo_night_sms_list_and_reminder_findings(demo_night):
+    data = json.loads((demo_night.folder / "findings.json").read_text(encoding="utf-8"))
+    assert sorted((f["rule"], f["subject"]) for f in data if f["policy"] == "F2") == [
+        ("F2-1", "2-1-1201"), ("F2-1", "3-2-1502"), ("F2-2", "3-1-1301")]
+    csv_text = (demo_night.folder / "短信缴费提醒.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0] == "手机号,房号,收费项目,所属期,应缴金额,缴费期限,短信内容"
+    assert len(csv_text.splitlines()) == 4
+
+
+def test_print_batch_has_a_page_per_notice_and_single_files_match(demo_night):
+    batch = demo_night.folder / "打印批次" / "打印批次_催费通知书_3份.docx"
+    text = document_text(batch)
+    assert text.count("通知编号") == 3
+    singles = sorted((demo_night.folder / "通知书" / "催费通知书").glob("*.docx"))
+    assert len(singles) == 3
+    assert all(document_text(p).count("通知编号") == 1 for p in singles)
+
+
+def test_exception_workbook(demo_night):
+    wb = openpyxl.load_workbook(next(demo_night.folder.glob("异常清单_*.xlsx")))
+    assert wb.sheetnames[:3] == ["汇总", "数据问题", "催费通知"]
+    ws = wb["数据问题"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert [c.value for c in ws[1]][:6] == ["序号", "严重程度", "政策编号", "规则", "对象", "说明"]
+    assert ws.data_validations.dataValidation[0].formula1 == '"未处理,已处理"'
+    assert all(row[9].value == "未处理" for row in ws.iter_rows(min_row=2))
+    assert {"缴费提醒", "短信提醒名单", "收费率统计", "分期协议"} <= set(wb.sheetnames)
+    phones = [c.value for c in wb["短信提醒名单"]["C"][1:]]
+    assert len(phones) == 3 and all(len(p) == 11 and p[3:7] == "****" for p in phones)
+    rates = {(r[0].value, r[1].value): (r[4].value, r[6].value) for r in wb["收费率统计"].iter_rows(min_row=2)}
+    assert rates[("1", "垃圾清运费")] == ("100.0%", "达标")
+    below = {f"{b}栋" for (b, _), (_, verdict) in rates.items() if verdict == "未达标"}
+    assert below == {row[4].value for row in wb["收费率"].iter_rows(min_row=2)} if "收费率" in wb.sheetnames else not below
+
+
+def test_user_strings_never_become_formulas(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "=HYPERLINK(\"http://x\")", "2026-10", 100, None, None, None]])
+    result = night(ledgers, tmp_path / "out", "2026-11-20")
+    wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any(isinstance(c.value, str) and "=HYPERLINK" in c.value for c in cells)
+
+
+UNPAID_NOVEMBER = [["1-1-101", "物业费", "2026-11", 250, None, None, None]]
+
+
+def _issued(result):
+    data = json.loads((result.folder / "findings.json").read_text(encoding="utf-8"))
+    return result.documents, sorted({(f["rule"], f["document"]) for f in data if f["policy"] == "F3"})
+
+
+def test_ladder_across_nights_never_issues_twice(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", UNPAID_NOVEMBER)
+    out = tmp_path / "out"
+    assert _issued(night(ledgers, out, "2026-11-15")) == ({}, [])  # due today: not late yet
+    first = night(ledgers, out, "2026-11-16")
+    assert _issued(first) == ({"催费通知书": 1}, [("F3-1", "催费通知书")])
+    again = night(ledgers, out, "2026-11-16")  # the same night twice: the same notice, same number
+    assert _issued(again) == ({"催费通知书": 1}, [("F3-1", "催费通知书")])
+    assert sorted(p.name for p in (again.folder / "通知书" / "催费通知书").iterdir()) == ["催字2026第0001号_1-1-101.docx"]
+    assert _issued(night(ledgers, out, "2026-11-17")) == ({}, [("F3-1", None)])  # still owed, already notified
+    assert _issued(night(ledgers, out, "2026-11-24")) == ({"二次催费通知书": 1}, [("F3-2", "二次催费通知书")])
+    final = night(ledgers, out, "2026-12-01")
+    assert _issued(final) == ({"最后催费通知书": 1}, [("F3-3", "最后催费通知书")])
+    assert "催字2026第0003号_1-1-101.docx" in [p.name for p in (final.folder / "通知书" / "最后催费通知书").iterdir()]
+
+
+def test_a_skipped_night_is_caught_up_at_the_highest_step(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", UNPAID_NOVEMBER)
+    out = tmp_path / "out"
+    assert _issued(night(ledgers, out, "2026-11-26")) == ({"二次催费通知书": 1}, [("F3-2", "二次催费通知书")])
+    assert _issued(night(ledgers, out, "2026-12-10")) == ({"最后催费通知书": 1}, [("F3-3", "最后催费通知书")])
+
+
+@pytest.mark.parametrize("paid, paid_date, expected", [
+    (250, "2026-11-15", []),  # paid in full on the due date
+    (250, "2026-11-10", []),
+    (100, "2026-11-10", [("F3-1", "催费通知书")]),  # a partial payment leaves the remainder due
+    (250, "2026-11-21", [("F3-1", "催费通知书")]),  # paid after the as-of date: not yet paid that night
+])
+def test_payments(tmp_path, night, paid, paid_date, expected):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, paid, paid_date, None]])
+    assert _issued(night(ledgers, tmp_path / "out", "2026-11-20"))[1] == expected
+
+
+def test_partial_payment_notice_shows_the_remainder(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, 100, "2026-11-10", None]])
+    result = night(ledgers, tmp_path / "out", "2026-11-20")
+    text = document_text(next((result.folder / "通知书" / "催费通知书").glob("*.docx")))
+    assert "150.00" in text and "王建国" in text and "2026年11月27日" in text
+
+
+def test_an_auditor_can_rerun_a_past_night(tmp_path, night):
+    """Nights run later do not change what a re-run of an earlier night issues."""
+    ledgers = small_estate(tmp_path / "l", UNPAID_NOVEMBER)
+    out = tmp_path / "out"
+    night(ledgers, out, "2026-11-16")
+    night(ledgers, out, "2026-11-24")
+    first = json.loads((out / "2026-11-16" / "findings.json").read_text(encoding="utf-8"))
+    rerun = night(ledgers, out, "2026-11-16")
+    assert json.loads((rerun.folder / "findings.json").read_text(encoding="utf-8")) == first

@@ -1,0 +1,69 @@
+"""The record of the run: atomic output folders, findings.json, run.json, reproducibility."""
+import hashlib
+import json
+
+import pytest
+
+import engine.pipeline as pipeline
+from engine.record.register import Register
+
+from .conftest import REPO, small_estate
+
+
+def test_findings_json_has_what_machines_need(tmp_path, night, demo_ledgers):
+    result = night(demo_ledgers, tmp_path / "out", "2026-11-20")
+    data = json.loads((result.folder / "findings.json").read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data
+    for f in data:
+        assert {"policy", "rule", "subject", "document", "message", "sources"} <= f.keys()
+    notice = next(f for f in data if f["subject"] == "3-1-502" and f["policy"] == "F3")
+    assert notice["document"] == "催费通知书"
+    assert notice["sources"] == [{"file": "2026年收费台账.xlsx", "sheet": "10-11月", "row": 171}]
+    assert notice["citation"] == "004 › 入住手续办理作业指导书 › ④"
+
+
+def test_run_manifest_records_inputs_rules_counts_and_durations(tmp_path, night, demo_ledgers):
+    result = night(demo_ledgers, tmp_path / "out", "2026-11-20")
+    run = json.loads((result.folder / "run.json").read_text(encoding="utf-8"))
+    assert run["as_of"] == "2026-11-20T23:59:59"
+    fee_book = demo_ledgers / "2026年收费台账.xlsx"
+    assert run["inputs"]["2026年收费台账.xlsx"] == hashlib.sha256(fee_book.read_bytes()).hexdigest()
+    assert run["rules"]["fees.yaml"] == hashlib.sha256((REPO / "rules" / "fees.yaml").read_bytes()).hexdigest()
+    assert run["counts"]["by_category"]["催费通知"] == sum(1 for f in result.findings if f.category == "催费通知")
+    assert set(run["durations_s"]) == set(pipeline.STAGES)
+    assert run["documents"] == {"二次催费通知书": 1, "催费通知书": 3, "最后催费通知书": 2}
+
+
+def test_same_ledgers_rules_and_date_give_the_same_findings(tmp_path, night, demo_ledgers):
+    a = night(demo_ledgers, tmp_path / "a", "2026-11-20")
+    b = night(demo_ledgers, tmp_path / "b", "2026-11-20")
+    assert (a.folder / "findings.json").read_bytes() == (b.folder / "findings.json").read_bytes()
+
+
+def test_a_killed_run_leaves_no_half_written_folder_and_no_register_entries(tmp_path, night, monkeypatch):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, None, None, None]])
+    out = tmp_path / "out"
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing the workbook")
+
+    monkeypatch.setattr(pipeline, "write_workbook", boom)
+    with pytest.raises(KeyboardInterrupt):
+        night(ledgers, out, "2026-11-16")
+    assert sorted(p.name for p in out.iterdir()) == ["register.sqlite"]
+    reg = Register(out / "register.sqlite")
+    assert reg.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
+    reg.close()
+    monkeypatch.undo()
+    result = night(ledgers, out, "2026-11-16")  # the next run starts clean and numbers from 0001
+    assert [p.name for p in (result.folder / "通知书" / "催费通知书").iterdir()] == ["催字2026第0001号_1-1-101.docx"]
+
+
+def test_a_rerun_replaces_the_nights_folder_whole(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, None, None, None]])
+    out = tmp_path / "out"
+    first = night(ledgers, out, "2026-11-16")
+    (first.folder / "stray.txt").write_text("left by hand")
+    second = night(ledgers, out, "2026-11-16")
+    assert not (second.folder / "stray.txt").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

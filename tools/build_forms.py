@@ -1,0 +1,691 @@
+"""(Re)build the Word templates in ``forms/``.
+
+Usage:  python tools/build_forms.py [--out DIR]
+
+Every template is a docxtpl (Jinja) template built with python-docx only, so
+the forms are reproducible from this file: same code → byte-identical .docx
+(fixed core properties, fixed zip timestamps).
+
+Fee notices and the two per-ticket complaint forms render a *list*:
+
+    {"notices": [n, ...], "company": "XX物业服务中心"}
+
+one page per notice, a page break between notices and none after the last,
+so one template prints a single notice (a list of one) or a whole batch.
+The two monthly complaint reports render one document:
+
+    {"report": {...}, "company": "XX物业服务中心"}
+
+Wording follows the source policies (../shared/policies.md): F3 dunning
+ladder (004 › 入住手续办理作业指导书 ④⑤⑥), C5 投诉处理档案卡, C8 总经理信箱,
+C10 monthly reporting (003 › 篇3 › 4.2.3–4.2.8, 4.3.2). No number from the
+policies (days, hours, rates) is written into a template: they arrive in the
+context from ``rules/``.
+
+Docxtpl rules kept here: each ``{%p ...%}`` / ``{%tr ...%}`` tag sits alone
+in its own paragraph / table row, and every paragraph's text is a single run
+so Word never splits a tag.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMS = ROOT / "forms"
+
+LATIN = "Times New Roman"
+SONG = "宋体"
+HEI = "黑体"
+
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+# The one statutory sentence every fee notice carries (reassurance, not a threat).
+CIVIL_CODE_944 = (
+    "根据《中华人民共和国民法典》第九百四十四条，物业服务人不得采取停止供电、供水、"
+    "供热、供燃气等方式催交物业费。"
+)
+
+# Font table: the three fonts the forms use, with the Windows names and the GB2312
+# charset so Word substitutes sensibly on machines without 宋体/黑体.
+FONT_TABLE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/>'
+    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+    '</w:fonts>'
+).encode("utf-8")
+
+# paragraph style names (ids are the names without spaces)
+S_TITLE = "WY Title"
+S_BODY = "WY Body"
+S_TEXT = "WY Text"  # no first-line indent
+S_TABLE = "WY Table"
+S_SMALL = "WY Small"
+S_TAG = "WY Tag"
+TABLE_STYLE = "Table Grid"
+
+
+# --------------------------------------------------------------------------
+# fonts and styles
+# --------------------------------------------------------------------------
+
+def _set_rfonts(rpr, east_asia: str = SONG) -> None:
+    """Explicit fonts on an rPr element; theme attributes removed (they win over explicit ones)."""
+    rfonts = rpr.get_or_add_rFonts()  # python-docx keeps the schema order
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), LATIN)
+    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:cs"), LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _style_fonts(doc) -> None:
+    """docDefaults and every style in styles.xml carry ascii/hAnsi + eastAsia fonts."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_rfonts(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "numbering":
+            continue  # list styles carry no run properties
+        name_el = style.find(qn("w:name"))
+        name = name_el.get(qn("w:val")) if name_el is not None else ""
+        east = HEI if (name.lower().startswith("heading") or name.lower().startswith("title")) else SONG
+        rpr = style.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            # rPr goes after pPr / before tblPr in the schema order
+            anchor = None
+            for tag in ("w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+                anchor = style.find(qn(tag))
+                if anchor is not None:
+                    break
+            if anchor is not None:
+                anchor.addprevious(rpr)
+            else:
+                style.append(rpr)
+        _set_rfonts(rpr, east)
+        for cond in style.findall(qn("w:tblStylePr")):
+            crpr = cond.find(qn("w:rPr"))
+            if crpr is not None:
+                _set_rfonts(crpr, east)
+
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    _set_rfonts(normal.element.get_or_add_rPr())
+
+
+def _para_style(doc, name: str, *, size: float, east: str = SONG, bold: bool = False,
+                align=None, before: float = 0, after: float = 0, line: float | None = 1.25,
+                first_line_chars: int = 0):
+    st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    st.base_style = doc.styles["Normal"]
+    st.quick_style = True
+    st.font.size = Pt(size)
+    st.font.bold = bold
+    _set_rfonts(st.element.get_or_add_rPr(), east)
+    pf = st.paragraph_format
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    if line is not None:
+        pf.line_spacing = line
+    if align is not None:
+        pf.alignment = align
+    if first_line_chars:
+        ind = st.element.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+        ind.set(qn("w:firstLine"), str(int(size * 20 * first_line_chars)))
+    return st
+
+
+def _make_styles(doc) -> None:
+    _style_fonts(doc)
+    _para_style(doc, S_TITLE, size=18, east=HEI, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                before=6, after=12, line=1.0)
+    _para_style(doc, S_BODY, size=12, first_line_chars=2, after=3)
+    _para_style(doc, S_TEXT, size=12, after=3)
+    _para_style(doc, S_TABLE, size=10.5, line=1.0)
+    _para_style(doc, S_SMALL, size=9, line=1.0, before=6)
+    _para_style(doc, S_TAG, size=1, line=1.0)
+
+
+# --------------------------------------------------------------------------
+# document skeleton
+# --------------------------------------------------------------------------
+
+def _new_document(title: str, *, landscape: bool = False):
+    doc = Document()
+    # Parts of python-docx's default template that only carry stale content.
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel.rId)
+        elif rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = FONT_TABLE
+    for rel in list(doc.part.package.rels.values()):
+        if rel.reltype == RT.THUMBNAIL:
+            del doc.part.package.rels[rel.rId]
+    settings = doc.settings.element
+    tfl = settings.find(qn("w:themeFontLang"))
+    if tfl is not None:
+        tfl.set(qn("w:eastAsia"), "zh-CN")
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
+
+    _make_styles(doc)
+
+    sec = doc.sections[0]
+    if landscape:
+        sec.orientation = WD_ORIENT.LANDSCAPE
+        sec.page_width, sec.page_height = Mm(297), Mm(210)
+        sec.top_margin = sec.bottom_margin = Mm(20)
+        sec.left_margin = sec.right_margin = Mm(20)
+    else:
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin, sec.bottom_margin = Mm(25), Mm(22)
+        sec.left_margin, sec.right_margin = Mm(25), Mm(22)
+    sec.header_distance = sec.footer_distance = Mm(12)
+
+    cp = doc.core_properties
+    cp.title = title
+    cp.author = "wuye"
+    cp.last_modified_by = "wuye"
+    cp.comments = "docxtpl 模板，由 tools/build_forms.py 生成；重新运行该脚本会覆盖在 Word 中所做的修改"
+    cp.created = FIXED_TIME
+    cp.modified = FIXED_TIME
+    cp.revision = 1
+    return doc
+
+
+def _run(paragraph, text: str, *, bold: bool | None = None, size: float | None = None,
+         east: str | None = None):
+    """The one run of a paragraph, with explicit fonts."""
+    run = paragraph.add_run(text)
+    rpr = run._r.get_or_add_rPr()
+    _set_rfonts(rpr, east or SONG)
+    if bold is not None:
+        run.bold = bold
+    if size is not None:
+        run.font.size = Pt(size)
+    return run
+
+
+def para(container, text: str = "", style: str = S_BODY, *, align=None, bold=None,
+         size=None, east=None, before=None, after=None, keep_next=False):
+    p = container.add_paragraph(style=style)
+    if text:
+        _run(p, text, bold=bold, size=size, east=east or (HEI if style == S_TITLE else SONG))
+    if align is not None:
+        p.alignment = align
+    if before is not None:
+        p.paragraph_format.space_before = Pt(before)
+    if after is not None:
+        p.paragraph_format.space_after = Pt(after)
+    if keep_next:
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl ``{%p ... %}`` tag (removed on render)."""
+    return para(container, text, S_TAG)
+
+
+def page_break_between(doc) -> None:
+    """Page break after every notice but the last (outer ``loop``)."""
+    tag(doc, "{%p if not loop.last %}")
+    p = doc.add_paragraph(style=S_TAG)
+    run = p.add_run()
+    _set_rfonts(run._r.get_or_add_rPr())
+    run.add_break(WD_BREAK.PAGE)
+    tag(doc, "{%p endif %}")
+
+
+# --------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------
+
+def _cell_text(cell, text: str, *, align=WD_ALIGN_PARAGRAPH.CENTER, bold=None, size=None):
+    p = cell.paragraphs[0]
+    p.style = S_TABLE
+    if text:
+        _run(p, text, bold=bold, size=size)
+    p.alignment = align
+    return p
+
+
+def _set_tbl_layout(table, widths_mm: list[float], cell_margin_mm: float | None = None) -> None:
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # w:tblLayout fixed
+    tblPr = table._tbl.tblPr
+    if cell_margin_mm is not None:
+        mar = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(int(Mm(cell_margin_mm).twips)))
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+        tblPr.find(qn("w:tblLook")).addprevious(mar)  # tblCellMar precedes tblLook
+    tblW = tblPr.find(qn("w:tblW"))
+    tblW.set(qn("w:type"), "dxa")
+    tblW.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
+    for col, w in zip(table.columns, widths_mm):
+        col.width = Mm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            for p in cell.paragraphs:
+                p.style = S_TABLE
+
+
+def _repeat_header(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    trPr.append(el)
+
+
+def _row_height(row, mm: float) -> None:
+    row.height = Mm(mm)
+
+
+def grid_table(doc, headers: list[str], fields: list[str], widths_mm: list[float],
+               loop: str, *, right_cols: set[int] = frozenset(), left_cols: set[int] = frozenset(),
+               totals: list[str] | None = None, totals_span: int = 0, size: float | None = None,
+               cell_margin_mm: float | None = None):
+    """Header row, ``{%tr for %}`` row, data row, ``{%tr endfor %}`` row, optional totals row."""
+    n = len(headers)
+    rows = 4 + (1 if totals else 0)
+    table = doc.add_table(rows=rows, cols=n, style=TABLE_STYLE)
+    _set_tbl_layout(table, widths_mm, cell_margin_mm)
+    hdr, open_row, data, close_row = table.rows[:4]
+    _repeat_header(hdr)
+    for i, h in enumerate(headers):
+        _cell_text(hdr.cells[i], h, bold=True, size=size)
+    _cell_text(open_row.cells[0], "{%tr " + loop + " %}", align=WD_ALIGN_PARAGRAPH.LEFT)
+    for i, f in enumerate(fields):
+        align = (WD_ALIGN_PARAGRAPH.RIGHT if i in right_cols
+                 else WD_ALIGN_PARAGRAPH.LEFT if i in left_cols else WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(data.cells[i], f, align=align, size=size)
+    _cell_text(close_row.cells[0], "{%tr endfor %}", align=WD_ALIGN_PARAGRAPH.LEFT)
+    if totals:
+        trow = table.rows[4]
+        if totals_span > 1:
+            merged = trow.cells[0].merge(trow.cells[totals_span - 1])
+        else:
+            merged = trow.cells[0]
+        _cell_text(merged, totals[0], bold=True)
+        for i in range(totals_span, n):
+            t = totals[i - totals_span + 1]
+            align = WD_ALIGN_PARAGRAPH.RIGHT if i in right_cols else WD_ALIGN_PARAGRAPH.CENTER
+            _cell_text(trow.cells[i], t, align=align, bold=bool(t))
+    return table
+
+
+def form_table(doc, rows: list[tuple], widths_mm: list[float]):
+    """A 4-column form. Each row is (label, value, label, value), (label, value) spanning
+    three columns, or (label, value, height_mm) for a tall write-in box."""
+    table = doc.add_table(rows=len(rows), cols=4, style=TABLE_STYLE)
+    _set_tbl_layout(table, widths_mm)
+    for row, spec in zip(table.rows, rows):
+        cells = row.cells
+        if len(spec) == 4:
+            for i, text in enumerate(spec):
+                label = i % 2 == 0
+                _cell_text(cells[i], text, bold=label or None,
+                           align=WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT)
+        else:
+            label, value = spec[0], spec[1]
+            merged = cells[1].merge(cells[3])
+            _cell_text(cells[0], label, bold=True)
+            if isinstance(value, (list, tuple)):
+                first, *rest = value
+                _cell_text(merged, first, align=WD_ALIGN_PARAGRAPH.LEFT)
+                for line in rest:
+                    p = merged.add_paragraph(style=S_TABLE)
+                    if line:
+                        _run(p, line)
+                    p.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if "签字" in line
+                                   else WD_ALIGN_PARAGRAPH.LEFT)
+            else:
+                _cell_text(merged, value, align=WD_ALIGN_PARAGRAPH.LEFT)
+            if len(spec) == 3:
+                _row_height(row, spec[2])
+                merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        if len(spec) != 3:
+            _row_height(row, 8)
+    return table
+
+
+# --------------------------------------------------------------------------
+# shared blocks
+# --------------------------------------------------------------------------
+
+def signature(doc, date_expr: str) -> None:
+    para(doc, "{{ company }}（客服中心）", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, before=18)
+    para(doc, date_expr, S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def citation(doc, expr: str) -> None:
+    para(doc, "依据：{{ " + expr + " }}", S_SMALL, before=12)
+
+
+def footer_page_numbers(doc) -> None:
+    """第 X 页 共 Y 页 (reports only: a batch of notices shares one numbering)."""
+    footer = doc.sections[0].footer
+    p = footer.paragraphs[0]
+    p.style = S_SMALL
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def text(t):
+        _run(p, t)
+
+    def field(instr):
+        for kind in ("begin", None, "separate", "1", "end"):
+            r = p.add_run()
+            _set_rfonts(r._r.get_or_add_rPr())
+            if kind is None:
+                it = OxmlElement("w:instrText")
+                it.set(qn("xml:space"), "preserve")
+                it.text = f" {instr} "
+                r._r.append(it)
+            elif kind == "1":
+                r.text = "1"
+            else:
+                fc = OxmlElement("w:fldChar")
+                fc.set(qn("w:fldCharType"), kind)
+                r._r.append(fc)
+
+    text("第 ")
+    field("PAGE")
+    text(" 页 共 ")
+    field("NUMPAGES")
+    text(" 页")
+
+
+# --------------------------------------------------------------------------
+# fee notices (F3, F3a)
+# --------------------------------------------------------------------------
+
+FEE_HEADERS = ["收费项目", "所属期", "应收金额（元）", "已缴金额（元）", "欠缴金额（元）", "逾期天数"]
+FEE_FIELDS = ["{{ it.item }}", "{{ it.period }}", "{{ it.amount_due }}", "{{ it.amount_paid }}",
+              "{{ it.outstanding }}", "{{ it.days_late }}"]
+
+FIRST_BODY = [
+    "您好！衷心感谢您一直以来对我们物业服务工作的理解与支持。经核对，截至本通知发出之日，"
+    "您所在房屋尚有以下费用未缴纳，明细如下：",
+]
+FIRST_AFTER = [
+    "欠缴金额合计：人民币{{ n.total_outstanding }}元。",
+    "物业服务费用是保障小区各项服务正常开展、维护全体业主共同利益的基础。特此提醒您在收到本通知之日起"
+    "{{ n.deadline_days }}日内缴纳所有费用（缴费截止日期：{{ n.pay_by }}）。如您已缴纳，请忽略本通知；"
+    "如对费用有疑问，欢迎致电或到客服中心咨询核对。",
+]
+SECOND_BODY = [
+    "您好！我中心此前已向您发出《催费通知书》。经核对，截至本通知发出之日，"
+    "您所在房屋仍有以下费用未缴纳，明细如下：",
+]
+SECOND_AFTER = [
+    "欠缴金额合计：人民币{{ n.total_outstanding }}元。",
+    "为维护全体业主的共同利益，保障小区各项服务正常开展，特此督促您在收到本通知之日起"
+    "{{ n.deadline_days }}日内缴清所有费用（缴费截止日期：{{ n.pay_by }}）。如您已缴纳，请忽略本通知；"
+    "如对费用有疑问或缴费确有困难，请及时与客服中心联系协商。",
+]
+FINAL_BODY = [
+    "您好！经核对，截至本通知发出之日，"
+    "您所在房屋仍有以下费用未缴纳。{{ n.late_fee_basis }}，明细如下：",
+]
+FINAL_AFTER = [
+    "欠缴本金合计：人民币{{ n.total_outstanding }}元；违约金合计：人民币{{ n.total_late_fee }}元；"
+    "应缴总额：人民币{{ n.total }}元。",
+    "{% if n.late_fee_rate_text %}违约金计收标准：{{ n.late_fee_rate_text }}。{% endif %}",
+    "特此督促您在{{ n.deadline_days }}天之内缴清违约金和物业费用本金（缴费截止日期：{{ n.pay_by }}）。"
+    "如您已缴纳，请忽略本通知；如对费用有疑问或缴费确有困难，请及时与客服中心联系协商。"
+    "逾期仍未缴纳的，我中心将依照《物业服务合同》约定及有关法律规定，通过合法途径主张权利。",
+]
+
+
+def build_fee_notice(kind: str):
+    titles = {"first": "催费通知书", "second": "二次催费通知书", "final": "最后催费通知书"}
+    doc = _new_document(titles[kind])
+    final = kind == "final"
+
+    tag(doc, "{%p for n in notices %}")
+    para(doc, "{{ n.title }}", S_TITLE)
+    para(doc, "通知编号：{{ n.number }}", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=10.5, after=6)
+    para(doc, "房号：{{ n.unit }}　　　业主：{{ n.owner_name }}", S_TEXT)
+    para(doc, "通知日期：{{ n.issue_date }}　　　缴费截止日期：{{ n.pay_by }}", S_TEXT, after=9)
+    para(doc, "尊敬的{{ n.unit }}房业主：", S_TEXT, after=3)
+
+    body, after = {"first": (FIRST_BODY, FIRST_AFTER), "second": (SECOND_BODY, SECOND_AFTER),
+                   "final": (FINAL_BODY, FINAL_AFTER)}[kind]
+    for text in body:
+        para(doc, text, S_BODY, keep_next=True)
+
+    if final:
+        headers = FEE_HEADERS + ["违约金（元）"]
+        fields = FEE_FIELDS + ["{{ it.late_fee }}"]
+        widths = [28, 29, 22, 22, 22, 19, 21]
+        totals = ["合计", "{{ n.total_outstanding }}", "", "{{ n.total_late_fee }}"]
+        right = {2, 3, 4, 6}
+    else:
+        headers, fields = FEE_HEADERS, FEE_FIELDS
+        widths = [34, 30, 25, 25, 25, 24]
+        totals = ["合计", "{{ n.total_outstanding }}", ""]
+        right = {2, 3, 4}
+    # n['items'], not n.items: on a dict, Jinja's n.items is the dict method.
+    grid_table(doc, headers, fields, widths, "for it in n['items']", right_cols=right,
+               totals=totals, totals_span=4)
+    para(doc, "", S_TEXT, after=3)
+
+    for text in after:
+        para(doc, text, S_BODY)
+    para(doc, CIVIL_CODE_944, S_BODY)
+    para(doc, "特此通知，感谢您的理解与配合！", S_BODY)
+
+    signature(doc, "{{ n.issue_date }}")
+    citation(doc, "n.citation")
+    page_break_between(doc)
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+# --------------------------------------------------------------------------
+# complaint forms (C5, C8)
+# --------------------------------------------------------------------------
+
+def _ticket_header(doc) -> None:
+    para(doc, "{{ n.title }}", S_TITLE)
+    para(doc, "编号：{{ n.number }}", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=10.5, after=6)
+
+
+def build_complaint_card():
+    """C5: not finished 24 h after the first report → 客服主管, 《投诉处理档案卡》, 《投诉台帐》."""
+    doc = _new_document("投诉处理档案卡")
+    tag(doc, "{%p for n in notices %}")
+    _ticket_header(doc)
+    para(doc, "以下投诉未在规定时限内处理完毕，现填写本卡逐级上报{{ n.escalate_to }}，"
+              "报部门负责人批示后按批示执行，并登记《投诉台帐》备查。", S_BODY, after=6)
+    widths = [30, 52, 28, 53]
+    form_table(doc, [
+        ("工单编号", "{{ n.ticket_id }}", "投诉等级", "{{ n.level }}"),
+        ("房号", "{{ n.unit }}", "投诉人", "{{ n.reporter }}"),
+        ("投诉来源", "{{ n.source }}", "受理时间", "{{ n.received_at }}"),
+        ("责任部门", "{{ n.department }}", "处理人", "{{ n.handler }}"),
+        ("处理时限", "{{ n.deadline }}", "已历时", "{{ n.elapsed }}"),
+        ("关联工单", "{{ n.related_ticket or '无' }}"),
+        ("投诉内容", "{{ n.content }}", 18),
+        ("上报对象", "{{ n.escalate_to }}"),
+        ("上报原因", "{{ n.reason }}", 12),
+        ("部门负责人批示", ["", "", "签字：　　　　　　日期：　　　　　　"], 20),
+        ("处理进度记录", ["（责任部门按规定时间向客服前台回复处理进度）", "", ""], 20),
+        ("处理结果", ["", "", "责任部门负责人审核签字：　　　　　　日期：　　　　　　"], 20),
+        ("回访记录", ["回访人：　　　　　　回访时间：　　　　　　", "业户意见：", ""], 16),
+        ("客服主管审核归档", ["", "签字：　　　　　　日期：　　　　　　"], 12),
+    ], widths)
+    signature(doc, "{{ n.issue_date }}")
+    citation(doc, "n.citation")
+    page_break_between(doc)
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+def build_gm_mailbox_memo():
+    """C8: a second complaint about the same matter is handled as a 总经理信箱 letter."""
+    doc = _new_document("总经理信箱督办单")
+    tag(doc, "{%p for n in notices %}")
+    _ticket_header(doc)
+    para(doc, "同一事项出现业户二次投诉的，按“总经理信箱”信件处理。现将以下投诉呈报{{ n.escalate_to }}，"
+              "请予批示，并由责任部门按批示办理。", S_BODY, after=6)
+    widths = [30, 52, 28, 53]
+    form_table(doc, [
+        ("工单编号", "{{ n.ticket_id }}", "前次工单", "{{ n.related_ticket or '无' }}"),
+        ("房号", "{{ n.unit }}", "投诉人", "{{ n.reporter }}"),
+        ("投诉等级", "{{ n.level }}", "投诉来源", "{{ n.source }}"),
+        ("受理时间", "{{ n.received_at }}", "已历时", "{{ n.elapsed }}"),
+        ("责任部门", "{{ n.department }}", "处理人", "{{ n.handler }}"),
+        ("处理时限", "{{ n.deadline }}"),
+        ("投诉内容", "{{ n.content }}", 20),
+        ("督办事由", "{{ n.reason }}", 14),
+        ("{{ n.escalate_to }}批示", ["", "", "", "签字：　　　　　　日期：　　　　　　"], 28),
+        ("责任部门处理情况", ["", "", "", "负责人签字：　　　　　　日期：　　　　　　"], 28),
+        ("回访记录", ["回访人：　　　　　　回访时间：　　　　　　", "业户意见：", ""], 20),
+    ], widths)
+    signature(doc, "{{ n.issue_date }}")
+    citation(doc, "n.citation")
+    page_break_between(doc)
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+# --------------------------------------------------------------------------
+# monthly reports (C10)
+# --------------------------------------------------------------------------
+
+def _report_header(doc) -> None:
+    para(doc, "{{ report.title }}", S_TITLE)
+    para(doc, "统计月份：{{ report.month }}　　　　编制日期：{{ report.issue_date }}", S_TEXT,
+         align=WD_ALIGN_PARAGRAPH.CENTER, size=10.5, after=9)
+
+
+def build_monthly_summary():
+    """C10 (day 25): second, major and important-owner complaints summarised for management."""
+    doc = _new_document("投诉月度汇总")
+    footer_page_numbers(doc)
+    _report_header(doc)
+    para(doc, "现将{{ report.month }}投诉处理情况汇总如下，共计{{ report.count }}件，请领导审阅。",
+         S_BODY, after=6)
+    grid_table(
+        doc,
+        ["序号", "工单编号", "房号", "等级", "类别", "投诉内容", "受理时间", "状态", "备注"],
+        ["{{ loop.index }}", "{{ r.ticket_id }}", "{{ r.unit }}", "{{ r.level }}", "{{ r.kind }}",
+         "{{ r.content }}", "{{ r.received_at }}", "{{ r.status }}", "{{ r.note or '' }}"],
+        [9, 30, 18, 11, 13, 33, 20, 13, 16],
+        "for r in report.rows", left_cols={5, 8}, size=9, cell_margin_mm=1,
+    )
+    para(doc, "", S_TEXT)
+    para(doc, "编制：　　　　　　　　　　审核（客服主管）：　　　　　　　　　　", S_TEXT, before=12)
+    signature(doc, "{{ report.issue_date }}")
+    citation(doc, "report.citation")
+    return doc
+
+
+def build_complaint_register():
+    """C10 (day 28): the 《投诉记录汇总表》, every complaint of the month."""
+    doc = _new_document("投诉记录汇总表", landscape=True)
+    footer_page_numbers(doc)
+    _report_header(doc)
+    grid_table(
+        doc,
+        ["序号", "工单编号", "房号", "等级", "类别", "投诉内容", "受理时间", "完成时间", "处理状态",
+         "责任部门", "备注"],
+        ["{{ loop.index }}", "{{ r.ticket_id }}", "{{ r.unit }}", "{{ r.level }}", "{{ r.kind }}",
+         "{{ r.content }}", "{{ r.received_at }}", "{{ r.completed_at or '' }}", "{{ r.status }}",
+         "{{ r.department }}", "{{ r.note or '' }}"],
+        [10, 30, 20, 12, 16, 52, 28, 28, 17, 20, 24],
+        "for r in report.rows", left_cols={5, 10}, size=9, cell_margin_mm=1,
+    )
+    para(doc, "本月合计：{{ report.count }}件", S_TEXT, before=6)
+    para(doc, "填表：　　　　　　　　　　客服主管：　　　　　　　　　　", S_TEXT, before=9)
+    signature(doc, "{{ report.issue_date }}")
+    citation(doc, "report.citation")
+    return doc
+
+
+# --------------------------------------------------------------------------
+# output
+# --------------------------------------------------------------------------
+
+BUILDERS = {
+    "催费通知书.docx": lambda: build_fee_notice("first"),
+    "二次催费通知书.docx": lambda: build_fee_notice("second"),
+    "最后催费通知书.docx": lambda: build_fee_notice("final"),
+    "投诉处理档案卡.docx": build_complaint_card,
+    "总经理信箱督办单.docx": build_gm_mailbox_memo,
+    "投诉月度汇总.docx": build_monthly_summary,
+    "投诉记录汇总表.docx": build_complaint_register,
+}
+
+
+def save_deterministic(doc, path: Path) -> None:
+    """Save with fixed zip timestamps so the same code gives the same bytes."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, src.read(info.filename))
+    data = out.getvalue()
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Rebuild the docxtpl templates in forms/.")
+    ap.add_argument("--out", type=Path, default=FORMS, help="output folder (default: forms/)")
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, build in BUILDERS.items():
+        save_deterministic(build(), args.out / name)
+        print(args.out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
