@@ -7,13 +7,12 @@ derived from, so an auditor can trace it back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SEVERITIES = ("错误", "警告", "提示")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One input cell (or row, when ``column`` is None)."""
 
     file: str

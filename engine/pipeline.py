@@ -73,6 +73,7 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
                                        severity="警告", message="台账文件夹中没有可用的业主档案，无法核对房号和业主信息"))
 
     register = Register(out / "register.sqlite")
+    register.load(as_of.date())
     try:
         with timer.stage("应用规则"):
             result.merge(check_fees(records, book, as_of, today, register, catalogue.documents))

@@ -11,6 +11,8 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict
 
 from .findings import Finding, Source, cell_finding
@@ -24,10 +26,10 @@ PARSERS = {
 }
 
 
-class RowRef(BaseModel):
+@dataclass(frozen=True, slots=True)
+class RowRef:
     """Where a record came from: the file, sheet and Excel row, and the header of each field's column."""
 
-    model_config = ConfigDict(frozen=True)
     file: str
     sheet: str
     row: int
@@ -129,23 +131,27 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         model = MODELS.get(kind.name, GenericRecord)
         columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
         specs = [(kind.field(name), col, PARSERS[kind.field(name).type]) for name, col in layout.columns.items()]
+        missing = [f for f in kind.required if f not in layout.columns]
         for raw in loaded.rows.rows:
-            ref = RowRef(file=loaded.file, sheet=loaded.sheet, row=raw.row, columns=columns)
+            ref = RowRef(loaded.file, loaded.sheet, raw.row, columns)
             values: dict[str, object] = {}
             bad = False
             for spec, col, parser in specs:
                 value = raw.cells[col] if col < len(raw.cells) else None
-                if col in raw.errors:
+                if raw.errors and col in raw.errors:
                     findings.append(cell_finding(ref.cell(spec.name, raw.errors[col]),
                                                  "单元格为公式错误，不能当作空白或零，请修正公式", "formula-error"))
                     bad = True
                     continue
-                try:
-                    parsed = parser(value)
-                except CellError as exc:
-                    findings.append(cell_finding(ref.cell(spec.name, value), str(exc), f"{spec.type}"))
-                    bad = True
-                    continue
+                if value == "" or value is None:
+                    parsed = None
+                else:
+                    try:
+                        parsed = parser(value)
+                    except CellError as exc:
+                        findings.append(cell_finding(ref.cell(spec.name, value), str(exc), f"{spec.type}"))
+                        bad = True
+                        continue
                 if parsed is None:
                     if spec.required:
                         findings.append(cell_finding(ref.cell(spec.name, value), "必填项为空", "required"))
@@ -154,7 +160,6 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
                 values[spec.name] = parsed
             if kind.name == "owners" and "unit" in values:
                 known_units.add(values["unit"].key)
-            missing = [f for f in kind.required if f not in layout.columns]
             if bad or missing:
                 continue
             by_kind[kind.name].append(model(ref=ref, **values))

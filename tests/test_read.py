@@ -118,3 +118,23 @@ def test_input_files_are_never_modified(tmp_path, night, demo_ledgers):
     before = {p.name: p.read_bytes() for p in demo_ledgers.iterdir()}
     night(demo_ledgers, tmp_path / "out", "2026-11-20")
     assert {p.name: p.read_bytes() for p in demo_ledgers.iterdir()} == before
+
+
+def test_formula_without_cached_value_and_validation_formulas(tmp_path):
+    """An uncalculated formula is reported; formulas of data validation are not mistaken for cells."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "收费"
+    ws.append(FEE_HEADER)
+    ws.append(["1-1-101", "物业费", "2026-10", 100, 100, "2026-10-05", None])
+    ws.append(["1-1-102", "物业费", "2026-10", "=D2*2", None, None, None])
+    dv = DataValidation(type="list", formula1='"现金,前台"')
+    dv.add("F2:F3")
+    ws.add_data_validation(dv)
+    wb.save(tmp_path / "f.xlsx")
+    records, findings, _ = check_ledgers(tmp_path)
+    assert [f.ref.row for f in records.of("fees")] == [2]
+    assert data_messages(findings) == ["f.xlsx › 收费 › 第3行 › 应收金额: 公式未计算 — 单元格为公式错误，不能当作空白或零，请修正公式"]

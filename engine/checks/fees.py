@@ -85,8 +85,8 @@ def _notices(ladder, facts: FeeFacts, book: RuleBook, day: date, register: Regis
     for unit in sorted(ladder, key=unit_sort_key):
         entries = ladder[unit]
         fresh = [(ob, fact, rule) for ob, fact, rule in entries
-                 if rule.then.step > register.highest_step_before(unit, _item_key(ob), day)]
-        notice = register.tonight(unit, prefix_spec.prefix, day)
+                 if rule.then.step > register.highest_step_before(unit, _item_key(ob))]
+        notice = register.tonight(unit, prefix_spec.prefix)
         if notice is None and fresh:
             top = max(fresh, key=lambda e: e[2].then.step)[2]
             notice = register.issue(prefix_spec.prefix, prefix_spec.number, unit, top.then.document,
@@ -95,7 +95,7 @@ def _notices(ladder, facts: FeeFacts, book: RuleBook, day: date, register: Regis
         for ob, fact, rule in entries:
             extra = ""
             if notice is None:
-                earlier = register.issued_before(unit, _item_key(ob), day)
+                earlier = register.issued_before(unit, _item_key(ob))
                 if earlier:
                     extra = f"（已于 {earlier.as_of} 以 {earlier.number}《{earlier.document}》通知，本次不重复发出）"
             result.findings.append(_finding(rule, fact, unit, ob.sources,
@@ -136,7 +136,7 @@ def _reminders(facts: FeeFacts, matches, day: date, register: Register, result: 
     for (ob, fact), rules in zip(facts.upcoming, matches):
         for rule in rules:
             channel = rule.id
-            if register.reminded_before(ob.unit, _item_key(ob), channel, day):
+            if register.reminded_before(ob.unit, _item_key(ob), channel):
                 continue
             register.remind(ob.unit, _item_key(ob), channel, day)
             owner = facts.owners.get(ob.unit)

@@ -13,17 +13,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 
 class CellError(ValueError):
     """A cell value that cannot be read; ``args[0]`` is the Chinese reason."""
 
 
-class Unit(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Unit:
     """A room number: ``key`` is normalised (``3-2-1502``), ``display`` as written."""
 
-    model_config = ConfigDict(frozen=True)
     key: str
     display: str
 
@@ -128,6 +128,11 @@ def parse_period(value: object) -> tuple[int, int] | None:
         return None
     if isinstance(value, (datetime, date)):
         return (value.year, value.month)
+    return _period(value)
+
+
+@lru_cache(maxsize=4096)
+def _period(value: str | float | int) -> tuple[int, int]:
     text = norm_text(value)
     m = _PERIOD_RE.match(text) or _PERIOD_COMPACT_RE.match(text)
     if not m:
@@ -206,8 +211,12 @@ def _unit_key(text: str) -> str:
 def parse_unit(value: object) -> Unit | None:
     if is_blank(value):
         return None
-    text = norm_text(value)
-    return Unit(key=_unit_key(text), display=str(value).strip())
+    return _unit(value if isinstance(value, str) else display(value))
+
+
+@lru_cache(maxsize=200_000)
+def _unit(raw: str) -> Unit:
+    return Unit(key=_unit_key(norm_text(raw)), display=raw.strip())
 
 
 def parse_text(value: object) -> str | None:

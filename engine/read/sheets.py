@@ -90,6 +90,11 @@ def detect_layout(grid: SheetGrid, mapping: SheetMapping | None = None) -> Layou
     return best[1] if best else None
 
 
+def _is_total(text: str) -> bool:
+    compact = norm_text(text).replace(" ", "")
+    return compact.startswith(TOTALS_WORDS)
+
+
 def split_rows(grid: SheetGrid, layout: Layout) -> SheetRows:
     out = SheetRows(layout)
     used = sorted(layout.columns.values())
@@ -99,17 +104,23 @@ def split_rows(grid: SheetGrid, layout: Layout) -> SheetRows:
     for r in range(layout.header_row + 1, len(grid.rows)):
         cells = grid.rows[r]
         row_errors = errors_by_row.get(r, {})
-        filled = [v for v in cells if not is_blank(v)]
-        if not filled and not row_errors:
+        n_filled = len(cells) - cells.count("") - cells.count(None)
+        if n_filled <= 2:  # few cells: count exactly (whitespace-only cells are blank)
+            n_filled = sum(1 for v in cells if not is_blank(v))
+        if not n_filled and not row_errors:
             out.skipped.setdefault("空行", []).append(r + 1)
             continue
-        first_texts = [norm_text(v).replace(" ", "") for v in filled[:2]]
-        if any(t.startswith(TOTALS_WORDS) or t in TOTALS_WORDS for t in first_texts):
+        firsts = []
+        for v in cells:
+            if not is_blank(v):
+                firsts.append(v)
+                if len(firsts) == 2:
+                    break
+        if any(isinstance(v, str) and _is_total(v) for v in firsts):
             out.skipped.setdefault("合计行", []).append(r + 1)
             continue
-        in_table = [cells[c] for c in used if c < len(cells) and not is_blank(cells[c])]
-        if len(filled) == 1 and isinstance(filled[0], str) and not row_errors and (
-            _NOTE_RE.match(norm_text(filled[0])) or len(in_table) == 0
+        if n_filled == 1 and isinstance(firsts[0], str) and not row_errors and (
+            _NOTE_RE.match(norm_text(firsts[0])) or all(is_blank(cells[c]) for c in used if c < len(cells))
         ):
             out.skipped.setdefault("表格外备注", []).append(r + 1)
             continue

@@ -63,7 +63,7 @@ def read_workbook(path: Path) -> list[SheetGrid]:
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_REF_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
 _VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
@@ -86,23 +86,50 @@ def _xlsx_sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def _cell_at(data: bytes, pos: int) -> tuple[tuple[int, int], bytes] | None:
+    """The (row0, col0) and XML of the <c> element that contains byte offset ``pos``, if any."""
+    start = data.rfind(b"<c ", 0, pos)
+    if start == -1:
+        return None
+    m = _REF_RE.match(data, start)
+    tag_end = data.find(b">", start)
+    if not m or tag_end == -1:
+        return None
+    if data[tag_end - 1:tag_end] == b"/":  # <c .../> has no content
+        return None if pos > tag_end else ((int(m.group(2)) - 1, _col_index(m.group(1))), data[start:tag_end + 1])
+    end = data.find(b"</c>", start)
+    if end == -1 or end < pos:
+        return None
+    return (int(m.group(2)) - 1, _col_index(m.group(1))), data[start:end]
+
+
+def _uncalculated(cell_xml: bytes) -> bool:
+    """A formula with no cached result (written by a script, never opened in Excel); "" from a text formula is fine."""
+    v = _VALUE_RE.search(cell_xml)
+    return not v or (not v.group(1) and b't="str"' not in cell_xml[: cell_xml.find(b">")])
+
+
 def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells (t="e") and formulas without a cached value, found by byte search (no full XML parse)."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(path) as z:
         for name, member in _xlsx_sheet_paths(z).items():
             data = z.read(member)
-            has_errors = b't="e"' in data
-            has_formulas = b"<f" in data
-            if not (has_errors or has_formulas):
-                continue
             found = {}
-            for m in _CELL_RE.finditer(data):
-                attrs, body = m.group(3), m.group(4) or b""
-                if b't="e"' in attrs:
-                    v = _VALUE_RE.search(body)
-                    found[(int(m.group(2)) - 1, _col_index(m.group(1)))] = (v.group(1).decode() if v else "#错误")
-                elif b"<f" in body and not _VALUE_RE.search(body):
-                    found[(int(m.group(2)) - 1, _col_index(m.group(1)))] = "公式未计算"
+            pos = data.find(b't="e"')
+            while pos != -1:
+                cell = _cell_at(data, pos)
+                if cell:
+                    v = _VALUE_RE.search(cell[1])
+                    found[cell[0]] = v.group(1).decode() if v else "#错误"
+                pos = data.find(b't="e"', pos + 5)
+            for tag in (b"<f>", b"<f "):
+                pos = data.find(tag)
+                while pos != -1:
+                    cell = _cell_at(data, pos)
+                    if cell and cell[0] not in found and _uncalculated(cell[1]):
+                        found[cell[0]] = "公式未计算"
+                    pos = data.find(tag, pos + 3)
             if found:
                 out[name] = found
     return out

@@ -52,60 +52,83 @@ class IssuedNotice:
 
 
 class Register:
+    """Open on a night with :meth:`load`; lookups are answered from memory, writes go in on :meth:`commit`."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        self.db = sqlite3.connect(self.path)
         self.db.executescript(SCHEMA)
         self.db.commit()
+        self._as_of: str | None = None
+        self._pending_notices: list[tuple] = []
+        self._pending_items: list[tuple] = []
+        self._pending_reminders: list[tuple] = []
+
+    def load(self, as_of: date) -> None:
+        """Read what earlier nights issued (and what this night issued in an earlier run of it)."""
+        day = self._as_of = as_of.isoformat()
+        self._highest: dict[tuple[str, str], int] = {}
+        self._latest: dict[tuple[str, str], IssuedNotice] = {}
+        rows = self.db.execute(
+            "SELECT i.subject, i.item, i.step, n.number, n.document, n.step, n.as_of FROM notice_items i "
+            "JOIN notices n ON n.number = i.number WHERE n.as_of < ? ORDER BY n.as_of, n.number", (day,))
+        for subject, item, step, number, document, nstep, n_as_of in rows:
+            key = (subject, item)
+            self._highest[key] = max(self._highest.get(key, 0), step or 0)
+            self._latest[key] = IssuedNotice(number, subject, document, nstep, n_as_of)
+        self._tonight = {
+            (subject, prefix): IssuedNotice(number, subject, document, step, n_as_of)
+            for number, prefix, subject, document, step, n_as_of in self.db.execute(
+                "SELECT number, prefix, subject, document, step, as_of FROM notices WHERE as_of = ?", (day,))
+        }
+        self._seq = {(prefix, year): seq for prefix, year, seq in self.db.execute(
+            "SELECT prefix, year, MAX(seq) FROM notices GROUP BY prefix, year")}
+        self._reminded = {(subject, item, channel): a for subject, item, channel, a in self.db.execute(
+            "SELECT subject, item, channel, as_of FROM reminders")}
 
     # -- notices ---------------------------------------------------------
-    def highest_step_before(self, subject: str, item: str, as_of: date) -> int:
+    def highest_step_before(self, subject: str, item: str) -> int:
         """The highest ladder step at which this item was already notified on an earlier night."""
-        row = self.db.execute(
-            "SELECT MAX(i.step) FROM notice_items i JOIN notices n ON n.number = i.number "
-            "WHERE i.subject = ? AND i.item = ? AND n.as_of < ?", (subject, item, as_of.isoformat())).fetchone()
-        return row[0] or 0
+        return self._highest.get((subject, item), 0)
 
-    def issued_before(self, subject: str, item: str, as_of: date) -> IssuedNotice | None:
-        row = self.db.execute(
-            "SELECT n.number, n.subject, n.document, n.step, n.as_of FROM notice_items i "
-            "JOIN notices n ON n.number = i.number WHERE i.subject = ? AND i.item = ? AND n.as_of < ? "
-            "ORDER BY n.as_of DESC, n.number DESC LIMIT 1", (subject, item, as_of.isoformat())).fetchone()
-        return IssuedNotice(*row) if row else None
+    def issued_before(self, subject: str, item: str) -> IssuedNotice | None:
+        return self._latest.get((subject, item))
 
-    def tonight(self, subject: str, document_prefix: str, as_of: date) -> IssuedNotice | None:
-        row = self.db.execute(
-            "SELECT number, subject, document, step, as_of FROM notices WHERE subject = ? AND prefix = ? AND as_of = ?",
-            (subject, document_prefix, as_of.isoformat())).fetchone()
-        return IssuedNotice(*row) if row else None
+    def tonight(self, subject: str, prefix: str) -> IssuedNotice | None:
+        return self._tonight.get((subject, prefix))
 
     def issue(self, prefix: str, number_format: str, subject: str, document: str, step: int | None,
               as_of: date, items: list[tuple[str, int | None]]) -> IssuedNotice:
         year = as_of.year
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM notices WHERE prefix = ? AND year = ?",
-                              (prefix, year)).fetchone()[0]
+        seq = self._seq.get((prefix, year), 0) + 1
+        self._seq[(prefix, year)] = seq
         number = number_format.format(prefix=prefix, year=year, seq=seq)
-        self.db.execute("INSERT INTO notices VALUES (?,?,?,?,?,?,?,?)",
-                        (number, prefix, year, seq, subject, document, step, as_of.isoformat()))
-        self.db.executemany("INSERT INTO notice_items VALUES (?,?,?,?)",
-                            [(number, subject, item, s) for item, s in items])
-        return IssuedNotice(number, subject, document, step, as_of.isoformat())
+        notice = IssuedNotice(number, subject, document, step, as_of.isoformat())
+        self._tonight[(subject, prefix)] = notice
+        self._pending_notices.append((number, prefix, year, seq, subject, document, step, as_of.isoformat()))
+        self._pending_items += [(number, subject, item, s) for item, s in items]
+        return notice
 
     # -- reminders --------------------------------------------------------
-    def reminded_before(self, subject: str, item: str, channel: str, as_of: date) -> bool:
-        row = self.db.execute("SELECT as_of FROM reminders WHERE subject = ? AND item = ? AND channel = ?",
-                              (subject, item, channel)).fetchone()
-        return row is not None and row[0] < as_of.isoformat()
+    def reminded_before(self, subject: str, item: str, channel: str) -> bool:
+        when = self._reminded.get((subject, item, channel))
+        return when is not None and when < self._as_of
 
     def remind(self, subject: str, item: str, channel: str, as_of: date) -> None:
-        self.db.execute("INSERT OR IGNORE INTO reminders VALUES (?,?,?,?)", (subject, item, channel, as_of.isoformat()))
+        self._reminded.setdefault((subject, item, channel), as_of.isoformat())
+        self._pending_reminders.append((subject, item, channel, as_of.isoformat()))
 
+    # -- transaction --------------------------------------------------------
     def commit(self) -> None:
-        self.db.commit()
+        with self.db:
+            self.db.executemany("INSERT INTO notices VALUES (?,?,?,?,?,?,?,?)", self._pending_notices)
+            self.db.executemany("INSERT INTO notice_items VALUES (?,?,?,?)", self._pending_items)
+            self.db.executemany("INSERT OR IGNORE INTO reminders VALUES (?,?,?,?)", self._pending_reminders)
+        self.rollback()
 
     def rollback(self) -> None:
-        self.db.rollback()
+        self._pending_notices, self._pending_items, self._pending_reminders = [], [], []
 
     def close(self) -> None:
         self.db.close()

@@ -6,14 +6,16 @@ from the same render, not rendered again one by one.
 """
 from __future__ import annotations
 
-import copy
 import re
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from docxtpl import DocxTemplate
+from jinja2 import Environment
 from lxml import etree
+
+from .ziputil import PackageWriter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -30,70 +32,97 @@ def render_bytes(template: Path, context: dict) -> bytes:
     return buf.getvalue()
 
 
-def _is_page_break_paragraph(el) -> bool:
-    if el.tag != f"{{{W}}}p":
-        return False
-    brs = el.findall(f".//{{{W}}}br")
-    texts = "".join(t.text or "" for t in el.iter(f"{{{W}}}t"))
-    return bool(brs) and all(b.get(f"{{{W}}}type") == "page" for b in brs) and not texts.strip()
+PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+_PARA_OPEN = re.compile(r"<w:p([ >])")
+_PARA_OPEN_NL = re.compile(r"\n<w:p([ >])")
 
 
-def split_pages(batch: bytes, count: int) -> list[bytes] | None:
-    """Cut a rendered batch into one document per notice at its page-break paragraphs.
+class NoticeTemplate:
+    """A docxtpl template compiled once, rendering one notice's body at a time.
 
-    Returns None when the batch does not have exactly ``count - 1`` such breaks
-    (a template edited to add its own page breaks): the caller renders one by one.
+    docxtpl's own ``render`` re-reads and re-compiles the template on every
+    call; a print batch of thousands of notices would spend its time there. This
+    does docxtpl's steps (patch_xml → Jinja with autoescape → resolve_listing)
+    with the Jinja template compiled once. Every other part of the package
+    (styles, headers, footers) comes from one ordinary docxtpl render.
+    Templates must not use column tags ({%tc %}) or images.
     """
-    with zipfile.ZipFile(BytesIO(batch)) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    body = root.find(f"{{{W}}}body")
-    children = list(body)
-    sect = children[-1] if children and children[-1].tag == f"{{{W}}}sectPr" else None
-    content = children[:-1] if sect is not None else children
-    chunks, current = [], []
-    for el in content:
-        if _is_page_break_paragraph(el):
-            chunks.append(current)
-            current = []
-        else:
-            current.append(el)
-    chunks.append(current)
-    if len(chunks) != count:
-        return None
-    for el in content:
-        body.remove(el)
-    out = []
-    for chunk in chunks:
-        for el in chunk:
-            body.insert(len(body) - (1 if sect is not None else 0), el)
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        for el in chunk:
-            body.remove(el)
-        buf = BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for name, data in parts.items():
-                z.writestr(name, xml if name == "word/document.xml" else data)
-        out.append(buf.getvalue())
-    return out
+
+    def __init__(self, path: Path, company: str):
+        self.company = company
+        self._tpl = DocxTemplate(str(path))
+        self._tpl.render_init()
+        env = Environment(autoescape=True)
+        src = self._tpl.patch_xml(self._tpl.get_xml())
+        self._template = env.from_string(_PARA_OPEN.sub(r"\n<w:p\1", src))
+        shell = render_bytes(path, {"notices": [], "company": company})
+        with zipfile.ZipFile(BytesIO(shell)) as z:
+            self.parts = {info.filename: z.read(info.filename) for info in z.infolist()}
+        self._writer = PackageWriter(self.parts, "word/document.xml")
+        doc = self.parts["word/document.xml"].decode("utf-8")
+        b0 = doc.index("<w:body")
+        b1 = doc.rindex("</w:body>") + len("</w:body>")
+        self._head, self._tail = doc[:b0], doc[b1:]
+
+    def body(self, notice: dict) -> str:
+        xml = self._template.render({"notices": [notice], "company": self.company})
+        xml = _PARA_OPEN_NL.sub(r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in "\t\n\a\f"):  # only then is there a listing for docxtpl to resolve
+            xml = self._tpl.resolve_listing(xml)
+        return xml
+
+    def body_empty(self) -> str:
+        doc = self.parts["word/document.xml"].decode("utf-8")
+        return doc[len(self._head):len(doc) - len(self._tail)]
+
+    def package(self, body: str, out: Path) -> None:
+        self._writer.write(out, (self._head + body + self._tail).encode("utf-8"))
+
+
+def _split_body(body: str) -> tuple[str, str, str]:
+    """(opening <w:body …> tag, content, closing sectPr + </w:body>)."""
+    open_end = body.index(">") + 1
+    sect = body.rfind("<w:sectPr")
+    close = body.rindex("</w:body>")
+    if sect == -1:
+        sect = close
+    return body[:open_end], body[open_end:sect], body[sect:]
 
 
 def render_notices(template: Path, title: str, notices: list[dict], company: str, batch_dir: Path,
                    single_dir: Path) -> tuple[Path, list[Path]]:
-    """The print batch (one .docx, a page per notice) and one file per notice."""
+    """The print batch (one .docx, a page per notice) and one file per notice, from one compiled template.
+
+    The batch's document.xml is streamed into its zip notice by notice, so memory stays flat however many.
+    """
     batch_dir.mkdir(parents=True, exist_ok=True)
     single_dir.mkdir(parents=True, exist_ok=True)
-    batch = render_bytes(template, {"notices": notices, "company": company})
+    tpl = NoticeTemplate(template, company)
     batch_path = batch_dir / f"打印批次_{title}_{len(notices)}份.docx"
-    batch_path.write_bytes(batch)
-    singles = split_pages(batch, len(notices))
-    if singles is None:
-        singles = [render_bytes(template, {"notices": [n], "company": company}) for n in notices]
     paths = []
-    for n, data in zip(notices, singles):
-        p = single_dir / f"{safe_filename(n['number'])}_{safe_filename(n.get('unit_key') or n.get('ticket_id') or '')}.docx"
-        p.write_bytes(data)
-        paths.append(p)
+    closing = None
+    with zipfile.ZipFile(batch_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as batch:
+        for name, data in tpl.parts.items():
+            if name != "word/document.xml":
+                batch.writestr(name, data)
+        with batch.open("word/document.xml", "w", force_zip64=True) as doc:
+            for i, n in enumerate(notices):
+                body = tpl.body(n)
+                p = single_dir / f"{safe_filename(n['number'])}_{safe_filename(n.get('unit_key') or n.get('ticket_id') or '')}.docx"
+                tpl.package(body, p)
+                paths.append(p)
+                opening, content, end = _split_body(body)
+                if i == 0:
+                    closing = end
+                    doc.write((tpl._head + opening).encode("utf-8"))
+                else:
+                    doc.write(PAGE_BREAK.encode("utf-8"))
+                doc.write(content.encode("utf-8"))
+            if closing is None:  # no notices: an empty but valid document
+                opening, _, closing = _split_body(tpl.body_empty())
+                doc.write((tpl._head + opening).encode("utf-8"))
+            doc.write((closing + tpl._tail).encode("utf-8"))
     return batch_path, paths
 
 

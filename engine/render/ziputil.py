@@ -1,0 +1,45 @@
+"""A tiny zip writer for thousands of .docx files that differ in one part only.
+
+Every single notice is the same package (styles, fonts, headers …) with its
+own ``word/document.xml``. zipfile would compress and checksum the unchanged
+parts again for every file; here they are compressed once and copied.
+Timestamps are fixed, so the same notice gives the same bytes.
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+class PackageWriter:
+    def __init__(self, parts: dict[str, bytes], dynamic: str, level: int = 6):
+        self.dynamic = dynamic
+        self.entries: list[tuple[bytes, int, bytes, int] | None] = []  # name, crc, deflated, size
+        for name, data in parts.items():
+            if name == dynamic:
+                self.entries.append(None)
+            else:
+                self.entries.append((name.encode("utf-8"), zlib.crc32(data), _deflate(data, level), len(data)))
+
+    def write(self, path: Path, document: bytes) -> None:
+        dyn = (self.dynamic.encode("utf-8"), zlib.crc32(document), _deflate(document, 1), len(document))
+        chunks, central, offset = [], [], 0
+        for entry in self.entries:
+            name, crc, data, size = entry or dyn
+            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc, len(data), size,
+                                len(name), 0) + name
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc,
+                                       len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name)
+            chunks += (local, data)
+            offset += len(local) + len(data)
+        cd = b"".join(central)
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0)
+        path.write_bytes(b"".join(chunks) + cd + end)

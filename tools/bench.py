@@ -1,0 +1,89 @@
+"""make bench — a 20,000-unit estate end to end.
+
+Generates (once, cached in bench-data/) an owner file and 12 months of fee
+rows, then in fresh processes (so peak RSS is the run's own): (1) only reads
+the workbooks, (2) runs the whole night. Prints
+
+    read: rows=N wall=SECONDS rss_mb=MB
+    bench: units=N rows=N wall=SECONDS rss_mb=MB notices=N
+
+Targets (issue #2): wall ≤ 15 s and peak RSS ≤ 1 GB on a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+
+READ_ONLY = """
+import sys, json
+from engine.read import read_ledgers
+loaded = read_ledgers(sys.argv[1])
+print(json.dumps({"rows": sum(len(s.rows.rows) for s in loaded.sheets)}))
+"""
+
+FULL_RUN = """
+import sys, json
+from datetime import date
+from engine import parse_as_of, run_night
+r = run_night(sys.argv[1], sys.argv[2], sys.argv[3], parse_as_of(sys.argv[4]), sys.argv[5], today=date.fromisoformat(sys.argv[6]))
+rows = sum(len(s["skipped_rows"]) * 0 + s.get("data_rows", 0) for s in json.loads((r.folder / "run.json").read_text(encoding="utf-8"))["sheets"])
+print(json.dumps({"rows": rows, "notices": sum(r.documents.values()), "findings": len(r.findings), "stages": r.durations}))
+"""
+
+
+def timed(code: str, *args: str) -> tuple[dict, float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(proc.returncode)
+    rss_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return json.loads(proc.stdout.strip().splitlines()[-1]), wall, rss_mb
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--units", type=int, default=20000)
+    ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--as-of", default="2026-11-20")
+    ap.add_argument("--data", default=str(REPO / "bench-data"))
+    args = ap.parse_args()
+
+    data = Path(args.data) / f"estate-{args.units}x{args.months}"
+    ledgers = data / "ledgers"
+    stamp = data / "generated.json"
+    if not stamp.exists():
+        from gen_estate import generate
+
+        shutil.rmtree(data, ignore_errors=True)
+        summary = generate(ledgers, units=args.units, months=args.months)
+        stamp.write_text(json.dumps({k: summary[k] for k in ("units", "months", "fee_rows", "seconds")}))
+        print(f"generated {summary['fee_rows']:,} fee rows in {summary['seconds']:.1f} s → {ledgers}")
+    out = data / "outputs"
+    shutil.rmtree(out, ignore_errors=True)
+
+    read, read_wall, read_rss = timed(READ_ONLY, str(ledgers))
+    print(f"read: rows={read['rows']} wall={read_wall:.2f} rss_mb={read_rss:.0f}")
+    full, wall, rss = timed(FULL_RUN, str(ledgers), str(REPO / "rules"), str(out), args.as_of, str(REPO / "forms"),
+                            "2026-11-22")
+    print("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in full["stages"].items()))
+    print(f"bench: units={args.units} rows={full['rows']} wall={wall:.2f} rss_mb={rss:.0f} notices={full['notices']}")
+    ok = wall <= 15 and rss <= 1024
+    print("targets (wall ≤ 15 s, rss ≤ 1024 MB):", "met" if ok else "NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
