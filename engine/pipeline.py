@@ -8,6 +8,7 @@ the rule files (a :class:`~engine.errors.WuyeError`) stops the run.
 from __future__ import annotations
 
 import platform
+import shutil
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -20,9 +21,10 @@ from .checks import CheckResult, load_documents
 from .checks.fees import check_fees
 from .findings import Finding
 from .read import read_ledgers
-from .record.output import staged_folder, write_json
+from .record.output import staged_folder, write_json, write_json_list
 from .record.register import Register
-from .render.documents import render_notices, render_report
+from .render.documents import assemble_batch, render_report, render_singles
+from .render.parallel import run_jobs
 from .render.mask import scrub
 from .render.workbook import write_workbook
 from .rules import load_rulebook
@@ -67,6 +69,8 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
         loaded = read_ledgers(ledgers)
     with timer.stage("校验数据"):
         records, data_findings = validate(loaded)
+        for sheet in loaded.sheets:  # the raw cells are not needed past validation
+            sheet.rows.rows = []
     result = CheckResult(findings=loaded.findings + data_findings)
     if not records.of("owners"):
         result.findings.append(Finding(policy="DATA", rule="DATA-owners", category="数据问题", subject=None,
@@ -80,11 +84,8 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
         findings = sorted(result.findings, key=Finding.sort_key)
         folder_name = as_of.date().isoformat()
         with staged_folder(out, folder_name) as tmp:
-            with timer.stage("生成文书"):
-                documents = _render(result, catalogue, forms, tmp)
-            with timer.stage("记录运行"):
-                counts = _counts(findings)
-                _write_lists(tmp, findings, result, counts, as_of)
+            counts = _counts(findings)
+            documents = _render_and_record(result, findings, counts, catalogue, forms, tmp, as_of, timer)
             write_json(tmp / "run.json", _manifest(as_of, today, loaded, book, forms, counts, documents,
                                                    timer.durations, ledgers, rules))
         register.commit()
@@ -96,18 +97,49 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
     return RunResult(as_of, out / folder_name, findings, counts, documents, timer.durations)
 
 
-def _render(result: CheckResult, catalogue, forms: Path, folder: Path) -> dict[str, int]:
-    documents: dict[str, int] = {}
-    for title in sorted(result.notices):
-        notices = result.notices[title]
-        spec = catalogue.documents[title]
-        render_notices(forms / spec.template, title, notices, catalogue.company, folder / "打印批次",
-                       folder / "通知书" / title)
-        documents[title] = len(notices)
-    for title in sorted(result.reports):
-        spec = catalogue.documents[title]
-        render_report(forms / spec.template, title, result.reports[title], catalogue.company, folder / "报表")
-        documents[title] = 1
+PARALLEL_MIN_NOTICES = 200  # below this, forking costs more than it saves
+
+
+def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: Path, folder: Path,
+                       as_of: datetime, timer: _Timer) -> dict[str, int]:
+    """Documents (split across two worker processes when there are many) while the lists are written."""
+    titles = sorted(result.notices)
+    workers = 2 if sum(len(result.notices[t]) for t in titles) >= PARALLEL_MIN_NOTICES else 1
+    parts_dir = folder / ".parts"
+    parts_dir.mkdir()
+
+    def render_share(k: int) -> int:
+        done = 0
+        for title in titles:
+            notices = result.notices[title]
+            share = notices[k * len(notices) // workers:(k + 1) * len(notices) // workers]
+            done += render_singles(forms / catalogue.documents[title].template, catalogue.company, share,
+                                   folder / "通知书" / title, parts_dir / f"{title}.{k}")
+        return done
+
+    def record() -> None:
+        with timer.stage("记录运行"):
+            _write_lists(folder, findings, result, counts, as_of)
+
+    if workers == 1:
+        record()
+    with timer.stage("生成文书"):
+        if workers == 1:
+            render_share(0)
+        else:
+            run_jobs([record] + [lambda k=k: render_share(k) for k in range(workers)])
+        documents: dict[str, int] = {}
+        for title in titles:
+            notices = result.notices[title]
+            assemble_batch(forms / catalogue.documents[title].template, catalogue.company,
+                           [parts_dir / f"{title}.{k}" for k in range(workers)],
+                           folder / "打印批次" / f"打印批次_{title}_{len(notices)}份.docx")
+            documents[title] = len(notices)
+        for title in sorted(result.reports):
+            spec = catalogue.documents[title]
+            render_report(forms / spec.template, title, result.reports[title], catalogue.company, folder / "报表")
+            documents[title] = 1
+        shutil.rmtree(parts_dir)
     return documents
 
 
@@ -126,7 +158,7 @@ def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, cou
         item["message"] = scrub(item["message"])
         item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
         data.append(item)
-    write_json(folder / "findings.json", data)
+    write_json_list(folder / "findings.json", data)
     summary = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
     summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
     summary += [[f"文书：{k}", len(v)] for k, v in sorted(result.notices.items())]

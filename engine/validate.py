@@ -26,7 +26,7 @@ PARSERS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowRef:
     """Where a record came from: the file, sheet and Excel row, and the header of each field's column."""
 
@@ -132,14 +132,17 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
         specs = [(kind.field(name), col, PARSERS[kind.field(name).type]) for name, col in layout.columns.items()]
         missing = [f for f in kind.required if f not in layout.columns]
+        file, sheet, records_of_kind = loaded.file, loaded.sheet, by_kind[kind.name]
         for raw in loaded.rows.rows:
-            ref = RowRef(loaded.file, loaded.sheet, raw.row, columns)
+            ref = RowRef(file, sheet, raw.row, columns)
             values: dict[str, object] = {}
             bad = False
+            cells, errors = raw.cells, raw.errors
+            width = len(cells)
             for spec, col, parser in specs:
-                value = raw.cells[col] if col < len(raw.cells) else None
-                if raw.errors and col in raw.errors:
-                    findings.append(cell_finding(ref.cell(spec.name, raw.errors[col]),
+                value = cells[col] if col < width else None
+                if errors and col in errors:
+                    findings.append(cell_finding(ref.cell(spec.name, errors[col]),
                                                  "单元格为公式错误，不能当作空白或零，请修正公式", "formula-error"))
                     bad = True
                     continue
@@ -162,7 +165,7 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
                 known_units.add(values["unit"].key)
             if bad or missing:
                 continue
-            by_kind[kind.name].append(model(ref=ref, **values))
+            records_of_kind.append(model(ref=ref, **values))
     records = Records(by_kind=dict(by_kind))
     findings.extend(_cross_check(records, known_units))
     return records, findings

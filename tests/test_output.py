@@ -67,3 +67,18 @@ def test_a_rerun_replaces_the_nights_folder_whole(tmp_path, night):
     second = night(ledgers, out, "2026-11-16")
     assert not (second.folder / "stray.txt").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_path, night, monkeypatch):
+    rows = [[f"1-1-{100 + i}", "物业费", "2026-11", 100 + i, None, None, None] for i in range(7)]
+    owners = [[f"1-1-{100 + i}", f"业主{i}", "13812345678", None, 90, "现金"] for i in range(7)]
+    ledgers = small_estate(tmp_path / "l", rows, owners)
+    one = night(ledgers, tmp_path / "one", "2026-11-20")
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_NOTICES", 0)
+    two = night(ledgers, tmp_path / "two", "2026-11-20")
+    singles = lambda r: {p.name: p.read_bytes() for p in (r.folder / "通知书" / "催费通知书").iterdir()}
+    assert len(singles(one)) == 7 and singles(one) == singles(two)
+    from engine.render.documents import document_text
+    batch = lambda r: document_text(r.folder / "打印批次" / "打印批次_催费通知书_7份.docx")
+    assert batch(one) == batch(two) and batch(one).count("通知编号") == 7
+    assert not (two.folder / ".parts").exists()

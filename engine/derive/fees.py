@@ -12,10 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from ..findings import Finding, Source, cell_finding
 from ..rules import RuleBook, calculator
-from ..validate import Fee, Owner, Records, owners_by_unit
+from ..validate import Fee, Owner, Records, RowRef, owners_by_unit
 
 CENT = Decimal("0.01")
 
@@ -31,8 +32,12 @@ class Obligation:
     due_date: date
     amount_due: Decimal
     amount_paid: Decimal
-    sources: list[Source] = field(default_factory=list)
+    refs: list[RowRef] = field(default_factory=list)  # the fee rows it was summed from
     late_fee: Decimal = Decimal("0")
+
+    @property
+    def sources(self) -> list[Source]:
+        return [ref.whole_row() for ref in self.refs]
 
     @property
     def outstanding(self) -> Decimal:
@@ -69,6 +74,7 @@ def late_fee(fact: dict, params: dict) -> Decimal:
     return fee.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=1024)
 def default_due_date(period: tuple[int, int], due_day: int) -> date:
     y, m = period
     return date(y, m, min(int(due_day), calendar.monthrange(y, m)[1]))
@@ -132,27 +138,26 @@ def derive_fee_facts(records: Records, book: RuleBook, as_of: datetime, today: d
         ob.due_date = min(ob.due_date, due)
         ob.amount_due += fee.amount_due
         ob.amount_paid += paid
-        ob.sources.append(fee.ref.whole_row())
+        ob.refs.append(fee.ref)
 
     status, _ = instalment_status(records, as_of)
     pay_by = day + timedelta(days=int(book.param("notice_pay_within_days", day)))
     debit_days = book.param("bank_debit_days", day)
     rate_groups: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
 
-    for key in sorted(groups):
-        ob = groups[key]
+    for ob in groups.values():  # ledger order: deterministic; findings are sorted at the end
         days_late = (day - ob.due_date).days
+        if days_late >= 0:
+            totals = rate_groups[(ob.unit.split("-")[0], ob.item)]
+            totals[0] += ob.amount_due
+            totals[1] += ob.amount_paid
+        if ob.amount_due <= ob.amount_paid:
+            continue
         owner = out.owners.get(ob.unit)
         base = {
             "unit": ob.unit, "unit_display": ob.unit_display, "item": ob.item,
             "period_text": ob.period_text, "outstanding": ob.outstanding, "due_date": ob.due_date.isoformat(),
         }
-        if days_late >= 0:
-            totals = rate_groups[(ob.unit.split("-")[0], ob.item)]
-            totals[0] += ob.amount_due
-            totals[1] += ob.amount_paid
-        if ob.outstanding <= 0:
-            continue
         if days_late >= 1:
             fact = {**base, "fact": "arrears", "days_late": days_late,
                     "instalment": status.get(ob.unit, "none"), "pay_by": pay_by.isoformat()}

@@ -33,6 +33,7 @@ class Unit:
 
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
+CENT = Decimal("0.01")
 
 
 def norm_text(value: object) -> str:
@@ -161,14 +162,14 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)).quantize(Decimal("0.01"))
+        return Decimal(repr(value)).quantize(CENT)
     if isinstance(value, (datetime, date, time)):
         raise CellError("应为金额，却是日期")
     text = _AMOUNT_STRIP.sub("", unicodedata.normalize("NFKC", str(value)))
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise CellError("金额无法识别")
     try:
-        return Decimal(text).quantize(Decimal("0.01"))
+        return Decimal(text).quantize(CENT)
     except InvalidOperation:
         raise CellError("金额无法识别") from None
 

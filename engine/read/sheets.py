@@ -91,6 +91,8 @@ def detect_layout(grid: SheetGrid, mapping: SheetMapping | None = None) -> Layou
 
 
 def _is_total(text: str) -> bool:
+    if "计" not in text:  # 合计 / 小计 / 总计
+        return False
     compact = norm_text(text).replace(" ", "")
     return compact.startswith(TOTALS_WORDS)
 
@@ -112,7 +114,7 @@ def split_rows(grid: SheetGrid, layout: Layout) -> SheetRows:
             continue
         firsts = []
         for v in cells:
-            if not is_blank(v):
+            if v != "" and v is not None and not (isinstance(v, str) and not v.strip()):
                 firsts.append(v)
                 if len(firsts) == 2:
                     break

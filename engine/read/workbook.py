@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -38,21 +39,39 @@ def list_workbooks(folder: Path) -> list[Path]:
     )
 
 
-def read_workbook(path: Path) -> list[SheetGrid]:
+def _read_sheet(path: Path, name: str) -> list[list]:
+    # A workbook object per sheet: calamine releases the GIL while it parses, so sheets read in parallel.
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    return _xlsx_error_cells(path) if path.suffix.lower() in XLSX_SUFFIXES else _xls_error_cells(path)
+
+
+def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[SheetGrid]:
+    """Every sheet of one workbook as a grid, error cells marked. Raises UnreadableWorkbook."""
+    own_pool = pool is None
+    pool = pool or ThreadPoolExecutor(max_workers=2)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
+        try:
+            names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        except Exception as exc:  # calamine raises several error types for broken files
+            raise UnreadableWorkbook(str(exc)) from exc
+        errors_job = pool.submit(_error_cells, path)
+        sheet_jobs = [pool.submit(_read_sheet, path, name) for name in names]
         grids = []
-        for name in names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            grids.append(SheetGrid(name, rows))
-    except Exception as exc:  # calamine raises several error types for broken files
-        raise UnreadableWorkbook(str(exc)) from exc
-    try:
-        errors = _xlsx_error_cells(path) if path.suffix.lower() in XLSX_SUFFIXES else _xls_error_cells(path)
-    except Exception as exc:
-        raise UnreadableWorkbook(f"无法检查公式错误单元格: {exc}") from exc
+        for name, job in zip(names, sheet_jobs):
+            try:
+                grids.append(SheetGrid(name, job.result()))
+            except Exception as exc:
+                raise UnreadableWorkbook(str(exc)) from exc
+        try:
+            errors = errors_job.result()
+        except Exception as exc:
+            raise UnreadableWorkbook(f"无法检查公式错误单元格: {exc}") from exc
+    finally:
+        if own_pool:
+            pool.shutdown()
     for grid in grids:
         grid.errors = errors.get(grid.name, {})
     return grids

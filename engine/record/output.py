@@ -40,3 +40,13 @@ def write_json(path: Path, data) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     tmp.replace(path)
+
+
+def write_json_list(path: Path, items: list) -> None:
+    """A JSON array with one item per line: readable, diffable, and written by the fast C encoder."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write("[\n")
+        fh.write(",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in items))
+        fh.write("\n]\n")
+    tmp.replace(path)

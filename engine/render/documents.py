@@ -90,40 +90,58 @@ def _split_body(body: str) -> tuple[str, str, str]:
     return body[:open_end], body[open_end:sect], body[sect:]
 
 
-def render_notices(template: Path, title: str, notices: list[dict], company: str, batch_dir: Path,
-                   single_dir: Path) -> tuple[Path, list[Path]]:
-    """The print batch (one .docx, a page per notice) and one file per notice, from one compiled template.
+def _single_path(single_dir: Path, n: dict) -> Path:
+    key = n.get("unit_key") or n.get("ticket_id") or ""
+    return single_dir / f"{safe_filename(n['number'])}_{safe_filename(key)}.docx"
 
-    The batch's document.xml is streamed into its zip notice by notice, so memory stays flat however many.
-    """
-    batch_dir.mkdir(parents=True, exist_ok=True)
+
+def render_singles(template: Path, company: str, notices: list[dict], single_dir: Path, part: Path) -> int:
+    """One .docx per notice; each notice's page content is appended to ``part`` for the print batch."""
     single_dir.mkdir(parents=True, exist_ok=True)
     tpl = NoticeTemplate(template, company)
-    batch_path = batch_dir / f"打印批次_{title}_{len(notices)}份.docx"
-    paths = []
-    closing = None
+    with part.open("wb") as fh:
+        for i, n in enumerate(notices):
+            body = tpl.body(n)
+            tpl.package(body, _single_path(single_dir, n))
+            if i:
+                fh.write(PAGE_BREAK.encode("utf-8"))
+            fh.write(_split_body(body)[1].encode("utf-8"))
+    return len(notices)
+
+
+def assemble_batch(template: Path, company: str, parts: list[Path], batch_path: Path) -> None:
+    """The print batch: one .docx, a page per notice, streamed from the parts in order."""
+    tpl = NoticeTemplate(template, company)
+    opening, _, closing = _split_body(tpl.body_empty())
+    batch_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(batch_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as batch:
         for name, data in tpl.parts.items():
             if name != "word/document.xml":
                 batch.writestr(name, data)
         with batch.open("word/document.xml", "w", force_zip64=True) as doc:
-            for i, n in enumerate(notices):
-                body = tpl.body(n)
-                p = single_dir / f"{safe_filename(n['number'])}_{safe_filename(n.get('unit_key') or n.get('ticket_id') or '')}.docx"
-                tpl.package(body, p)
-                paths.append(p)
-                opening, content, end = _split_body(body)
-                if i == 0:
-                    closing = end
-                    doc.write((tpl._head + opening).encode("utf-8"))
-                else:
+            doc.write((tpl._head + opening).encode("utf-8"))
+            first = True
+            for part in parts:
+                if part.stat().st_size == 0:
+                    continue
+                if not first:
                     doc.write(PAGE_BREAK.encode("utf-8"))
-                doc.write(content.encode("utf-8"))
-            if closing is None:  # no notices: an empty but valid document
-                opening, _, closing = _split_body(tpl.body_empty())
-                doc.write((tpl._head + opening).encode("utf-8"))
+                first = False
+                with part.open("rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        doc.write(chunk)
             doc.write((closing + tpl._tail).encode("utf-8"))
-    return batch_path, paths
+
+
+def render_notices(template: Path, title: str, notices: list[dict], company: str, batch_dir: Path,
+                   single_dir: Path) -> Path:
+    """The print batch and the single files, in this process."""
+    part = single_dir.parent / f".{title}.part"
+    render_singles(template, company, notices, single_dir, part)
+    batch_path = batch_dir / f"打印批次_{title}_{len(notices)}份.docx"
+    assemble_batch(template, company, [part], batch_path)
+    part.unlink()
+    return batch_path
 
 
 def render_report(template: Path, title: str, report: dict, company: str, out_dir: Path) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,14 +29,13 @@ _HEADER_FILL = PatternFill("solid", fgColor="305496")
 
 
 def _text_cell(ws, value, header: bool = False):
-    cell = WriteOnlyCell(ws, value=None)
-    if value is None:
-        return cell
     if isinstance(value, str):
-        cell.value = scrub(value)
-        cell.data_type = "s"  # never a formula, whatever the string starts with
+        cell = WriteOnlyCell(ws)
+        # Set as text directly: never a formula, whatever the string starts with ("=", "+", "@" …).
+        cell._value = ILLEGAL_CHARACTERS_RE.sub("", scrub(value))
+        cell.data_type = "s"
     else:
-        cell.value = value
+        cell = WriteOnlyCell(ws, value=value)
     if header:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
