@@ -14,6 +14,7 @@ from decimal import Decimal
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .findings import Finding, Source, cell_finding
 from .read.ledgers import Ledgers
@@ -43,11 +44,17 @@ class RowRef:
         return Source(self.file, self.sheet, self.row)
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+# Records are pydantic dataclasses with slots: validated like models, a third of the memory per row
+# (a 20,000-unit estate has a quarter of a million fee rows).
+record = pydantic_dataclass(slots=True, kw_only=True, config=ConfigDict(arbitrary_types_allowed=True))
+
+
+@record
+class Record:
     ref: RowRef
 
 
+@record
 class Owner(Record):
     unit: Unit
     owner_name: str
@@ -59,6 +66,7 @@ class Owner(Record):
     address: str | None = None
 
 
+@record
 class Fee(Record):
     unit: Unit
     item: str
@@ -71,6 +79,7 @@ class Fee(Record):
     note: str | None = None
 
 
+@record
 class Instalment(Record):
     unit: Unit
     agreement: str | None = None
@@ -81,6 +90,7 @@ class Instalment(Record):
     paid_date: datetime | None = None
 
 
+@record
 class Ticket(Record):
     ticket_id: str
     kind: str
@@ -104,13 +114,14 @@ class Ticket(Record):
     site: str | None = None
 
 
-class GenericRecord(Record):
+class GenericRecord(BaseModel):
     """Kinds the rules do not use yet (collections, keys, staff) are still read and checked cell by cell."""
 
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+    ref: RowRef
 
 
-MODELS: dict[str, type[Record]] = {"owners": Owner, "fees": Fee, "instalments": Instalment, "tickets": Ticket}
+MODELS: dict[str, type] = {"owners": Owner, "fees": Fee, "instalments": Instalment, "tickets": Ticket}
 
 
 class Records(BaseModel):
@@ -121,7 +132,45 @@ class Records(BaseModel):
         return self.by_kind.get(kind, [])
 
 
+def _field_default(model, name: str):
+    fields = getattr(model, "__dataclass_fields__", None) or {}
+    f = fields.get(name)
+    default = getattr(f, "default", None) if f is not None else None
+    return None if default is None or default.__class__.__name__ == "_MISSING_TYPE" else default
+
+
+_FORMULA_ERROR = "单元格为公式错误，不能当作空白或零，请修正公式"
+
+
+def _parse_column(values: list, parser) -> list:
+    """Parse a whole column; each distinct value is parsed once. A bad cell becomes its CellError."""
+    memo: dict = {}
+    out = []
+    for v in values:
+        try:
+            out.append(memo[v])
+            continue
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: parse without the memo
+            memo = {}
+        if v == "" or v is None:
+            parsed = None
+        else:
+            try:
+                parsed = parser(v)
+            except CellError as exc:
+                parsed = exc
+        try:
+            memo[v] = parsed
+        except TypeError:
+            pass
+        out.append(parsed)
+    return out
+
+
 def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
+    """Column by column (each distinct value parsed once), then row by row into pydantic records."""
     findings: list[Finding] = []
     by_kind: dict[str, list] = defaultdict(list)
     known_units: set[str] = set()  # every unit the owner file names, even on a row with another bad cell
@@ -129,43 +178,49 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         layout = loaded.rows.layout
         kind = layout.kind
         model = MODELS.get(kind.name, GenericRecord)
+        rows = loaded.rows.rows
         columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
-        specs = [(kind.field(name), col, PARSERS[kind.field(name).type]) for name, col in layout.columns.items()]
-        missing = [f for f in kind.required if f not in layout.columns]
-        file, sheet, records_of_kind = loaded.file, loaded.sheet, by_kind[kind.name]
-        for raw in loaded.rows.rows:
-            ref = RowRef(file, sheet, raw.row, columns)
-            values: dict[str, object] = {}
-            bad = False
-            cells, errors = raw.cells, raw.errors
-            width = len(cells)
-            for spec, col, parser in specs:
-                value = cells[col] if col < width else None
-                if errors and col in errors:
-                    findings.append(cell_finding(ref.cell(spec.name, errors[col]),
-                                                 "单元格为公式错误，不能当作空白或零，请修正公式", "formula-error"))
-                    bad = True
-                    continue
-                if value == "" or value is None:
-                    parsed = None
+        specs = [(kind.field(name), col) for name, col in layout.columns.items()]
+        names = [spec.name for spec, _ in specs]
+        file, sheet = loaded.file, loaded.sheet
+        problems: list[tuple[int, int, Finding]] = []  # (row index, column order, finding)
+        parsed_columns = []
+        error_rows = [i for i, r in enumerate(rows) if r.errors]
+        for order, (spec, col) in enumerate(specs):
+            raw_column = [r.cells[col] if col < len(r.cells) else None for r in rows]
+            parsed = _parse_column(raw_column, PARSERS[spec.type])
+            if spec.required:
+                suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
+            else:
+                suspects = [i for i, p in enumerate(parsed) if p.__class__ is CellError]
+            for i in sorted(set(suspects).union(error_rows)):
+                ref = RowRef(file, sheet, rows[i].row, columns)
+                if col in rows[i].errors:
+                    problem = cell_finding(ref.cell(spec.name, rows[i].errors[col]), _FORMULA_ERROR, "formula-error")
+                elif parsed[i] is None and spec.required:
+                    problem = cell_finding(ref.cell(spec.name, raw_column[i]), "必填项为空", "required")
+                elif isinstance(parsed[i], CellError):
+                    problem = cell_finding(ref.cell(spec.name, raw_column[i]), str(parsed[i]), spec.type)
                 else:
-                    try:
-                        parsed = parser(value)
-                    except CellError as exc:
-                        findings.append(cell_finding(ref.cell(spec.name, value), str(exc), f"{spec.type}"))
-                        bad = True
-                        continue
-                if parsed is None:
-                    if spec.required:
-                        findings.append(cell_finding(ref.cell(spec.name, value), "必填项为空", "required"))
-                        bad = True
                     continue
-                values[spec.name] = parsed
-            if kind.name == "owners" and "unit" in values:
-                known_units.add(values["unit"].key)
-            if bad or missing:
+                parsed[i] = problem  # marks the row as bad
+                problems.append((i, order, problem))
+            default = _field_default(model, spec.name)
+            if default is not None:  # e.g. 实收金额: blank means 0 (ledgers.md)
+                parsed = [default if p is None else p for p in parsed]
+            parsed_columns.append(parsed)
+        bad_rows = {i for i, _, _ in problems}
+        findings.extend(f for _, _, f in sorted(problems, key=lambda x: (x[0], x[1])))
+        if any(f not in layout.columns for f in kind.required):
+            bad_rows = set(range(len(rows)))
+        if kind.name == "owners" and "unit" in layout.columns:
+            known_units.update(u.key for u in parsed_columns[names.index("unit")] if isinstance(u, Unit))
+        out = by_kind[kind.name]
+        for i, values in enumerate(zip(*parsed_columns)):
+            if i in bad_rows:
                 continue
-            records_of_kind.append(model(ref=ref, **values))
+            out.append(model(ref=RowRef(file, sheet, rows[i].row, columns), **dict(zip(names, values))))
+        loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
     records = Records(by_kind=dict(by_kind))
     findings.extend(_cross_check(records, known_units))
     return records, findings
