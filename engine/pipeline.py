@@ -20,6 +20,8 @@ from typing import Callable
 
 from .checks import CheckResult, load_documents
 from .checks.fees import check_fees
+from .checks.tickets import check_tickets
+from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .read import read_ledgers
 from .record.output import staged_folder, write_json, write_json_list
@@ -77,6 +79,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
     ledgers, rules, out, forms = Path(ledgers), Path(rules), Path(out), Path(forms)
     timer = _Timer(progress)
     book = load_rulebook(rules)
+    calendar = WorkCalendar.from_rules(rules)
     catalogue = load_documents(forms)
 
     with timer.stage("读取台账"):
@@ -93,6 +96,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
     try:
         with timer.stage("应用规则"):
             result.merge(check_fees(records, book, as_of, today, register, catalogue.documents))
+            result.merge(check_tickets(records, book, as_of, register, catalogue.documents, calendar))
         del records  # past the rules only the findings and notices are needed: free before forking
         findings = sorted(result.findings, key=Finding.sort_key)
         folder_name = as_of.date().isoformat()

@@ -111,6 +111,7 @@ class Ticket(Record):
     related_ticket: str | None = None
     postponements: int | None = None
     progress_at: datetime | None = None
+    arrived_at: datetime | None = None
     site: str | None = None
 
 

@@ -10,6 +10,9 @@ Files written:
 * ``ledgers/业主档案.xls``           old .xls (xlwt): 30 owners, messy unit forms
 * ``ledgers/2026年收费台账.xlsx``    openpyxl: sheets ``10-11月`` (fees, two-row
   header), ``分期协议`` (instalment agreements, F11), ``说明`` (free text)
+* ``ledgers/投诉报修台账.xlsx``      openpyxl: sheet ``11月工单``, 24 complaint /
+  repair / consultation tickets (title row, header row 2, a note below); a
+  fixed list, no random numbers, so the fee data above is unaffected
 * ``ledgers/~$2026年收费台账.xlsx``  an Excel lock file (junk; must be ignored)
 * ``ledgers/README.md``             the scenario table the tests are written
   against; generated from the same data, so row numbers are exact.
@@ -458,6 +461,183 @@ NOTE_LINES = [
 
 
 # --------------------------------------------------------------------------
+# Tickets (投诉报修台账): a fixed list, no randomness (the fee rng is untouched)
+# --------------------------------------------------------------------------
+
+TICKET_FILE = "投诉报修台账.xlsx"
+TICKET_SHEET = "11月工单"
+TICKET_TITLE = "XX花园投诉报修台账（2026年11月）"
+TICKET_NOTE = "注：时间以受理登记为准"
+TICKET_HEADERS = ["工单号", "类型", "等级", "项目", "房号", "反映人", "内容", "来源", "受理时间", "派单时间",
+                  "责任部门", "处理人", "约定时间", "答复时间", "进度反馈时间", "完成时间", "回访时间", "回访结果",
+                  "关联工单", "延期次数", "到场时间"]
+TICKET_TIMES = ("受理时间", "派单时间", "约定时间", "答复时间", "进度反馈时间", "完成时间", "回访时间", "到场时间")
+TCOL = {h: i + 1 for i, h in enumerate(TICKET_HEADERS)}
+TCOL_LETTER = {h: "ABCDEFGHIJKLMNOPQRSTU"[i] for i, h in enumerate(TICKET_HEADERS)}
+SITE_OF_BUILDING = {1: "A区", 2: "A区", 3: "B区"}     # 项目: buildings 1-2 are A区, building 3 is B区
+SAMPLE_WEEK = (dt.datetime(2026, 11, 9), dt.datetime(2026, 11, 15, 23, 59))   # Mon .. Sun before the as-of week
+UNIT_RE = re.compile(r"^(\d+)(?:-|#|栋)(\d+)(?:-|单元)(\d+)$")
+
+
+def norm_unit(text: str) -> str:
+    """3栋2单元1502 / 3#2-1502 / ' 3-2-1502 ' / full-width -> 3-2-1502 (for the checks here only)."""
+    s = re.sub(r"\s", "", text.translate(str.maketrans("０１２３４５６７８９－＃", "0123456789-#")))
+    m = UNIT_RE.match(s)
+    return "-".join(m.groups()) if m else s
+
+
+def time_text(t: dt.datetime, style: str) -> str:
+    """The three text forms clerks type: 2026-11-20 14:30, 2026/11/20 9:05, 2026年11月20日 14:30."""
+    if style == "dash":
+        return f"{t:%Y-%m-%d %H:%M}"
+    if style == "slash":
+        return f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}"
+    if style == "cn":
+        return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
+    raise ValueError(style)
+
+
+@dataclass
+class Ticket:
+    id: str
+    kind: str
+    level: str | None
+    unit_text: str
+    content: str
+    source: str | None = None
+    dept: str | None = None
+    handler: str | None = None
+    result: str | None = None          # 回访结果
+    related: str | None = None         # 关联工单
+    postponed: int | None = None       # 延期次数
+    times: dict = field(default_factory=dict)   # header -> datetime (the meaning)
+    text: dict = field(default_factory=dict)    # header -> "dash" / "slash" / "cn": written as text
+    raw: dict = field(default_factory=dict)     # header -> unreadable text written instead of a time
+    row: int = 0
+    cells: dict = field(default_factory=dict)   # header -> value as written
+
+    @property
+    def norm(self) -> str:
+        return norm_unit(self.unit_text)
+
+    @property
+    def site(self) -> str:
+        return SITE_OF_BUILDING[int(self.norm.split("-")[0])]
+
+
+def _tk(tid, kind, level, unit, content, *, source=None, dept=None, handler=None, result=None, related=None,
+        postponed=None, text=None, raw=None, **times) -> Ticket:
+    bad = set(times) - set(TICKET_TIMES)
+    if bad:
+        raise ValueError(f"{tid}: unknown time columns {bad}")
+    return Ticket(tid, kind, level, unit, content, source, dept, handler, result, related, postponed,
+                  dict(times), dict(text or {}), dict(raw or {}))
+
+
+def build_tickets() -> list[Ticket]:
+    D = lambda m, d, hh, mm: dt.datetime(2026, m, d, hh, mm)
+    ts = [
+        # ---- complaints (投诉), consultations (咨询)
+        _tk("T01", "投诉", "轻微", "2栋1单元1501", "楼上装修电钻噪音扰民，午休时间仍在施工",
+            source="电话", dept="客服部", 受理时间=D(11, 19, 10, 0)),
+        _tk("T02", "投诉", "轻微", "3-1-602", "凌晨楼下商铺音响噪音扰民",
+            source="电话", dept="客服部", 受理时间=D(11, 20, 1, 30)),
+        _tk("T03", "投诉", "重要", "1#2-902", "地下车库顶板渗水滴到车上",
+            source="电话", dept="工程部", text={"受理时间": "dash"},
+            受理时间=D(11, 20, 14, 0), 派单时间=D(11, 20, 14, 50), 进度反馈时间=D(11, 20, 18, 0)),
+        _tk("T04", "投诉", "重要", "2-2-704", "单元门禁损坏，外来人员随意进出",
+            source="来访", dept="工程部",
+            受理时间=D(11, 18, 9, 0), 派单时间=D(11, 18, 9, 10), 完成时间=D(11, 18, 16, 0)),
+        _tk("T05", "投诉", "重要", "3栋1单元1702", "小区内车辆乱停，堵住消防通道",
+            source="集团客服中心", dept="秩序部", result="满意", text={"答复时间": "slash"},
+            受理时间=D(11, 20, 10, 0), 派单时间=D(11, 20, 10, 45), 答复时间=D(11, 20, 10, 48),
+            完成时间=D(11, 20, 17, 0), 回访时间=D(11, 20, 18, 0)),
+        _tk("T06", "投诉", "轻微", "2栋1单元1501", "楼上装修噪音仍未解决，再次投诉",
+            source="电话", dept="客服部", related="T01", result="满意",
+            受理时间=D(11, 20, 11, 0), 完成时间=D(11, 20, 15, 0), 回访时间=D(11, 20, 16, 0)),
+        _tk("T08", "投诉", "轻微", "1#1-302", "卫生间地漏维修后又漏水，楼下天花板渗水",
+            source="电话", dept="工程部", related="T10", text={"派单时间": "slash"},
+            受理时间=D(11, 20, 9, 0), 派单时间=D(11, 20, 9, 10), 进度反馈时间=D(11, 20, 12, 0)),
+        _tk("T09", "投诉", "重大", "3栋2单元1502", "外墙渗水导致卧室墙面发霉，多次报修未解决",
+            source="来访", dept="工程部", result="基本满意", text={"完成时间": "cn"},
+            受理时间=D(9, 30, 16, 0), 派单时间=D(9, 30, 16, 10), 答复时间=D(10, 12, 10, 0),
+            进度反馈时间=D(10, 1, 9, 0), 完成时间=D(10, 15, 17, 0), 回访时间=D(10, 15, 18, 0)),
+        # ---- repairs (报修) in the sample week Mon 11-09 .. Sun 11-15: A区 T10-T16, B区 T17-T19
+        _tk("T10", "报修", None, "1-1-302", "卫生间地漏返水漏水",
+            source="电话", dept="工程部", handler="王德明", result="满意",
+            受理时间=D(11, 9, 8, 30), 到场时间=D(11, 9, 8, 40), 完成时间=D(11, 9, 11, 30), 回访时间=D(11, 9, 15, 0)),
+        _tk("T11", "报修", None, "1栋1单元601", "厨房水龙头滴水",
+            source="电话", dept="工程部", handler="孙志刚", result="满意",
+            受理时间=D(11, 10, 9, 0), 到场时间=D(11, 10, 9, 10), 完成时间=D(11, 10, 10, 30),
+            回访时间=D(11, 10, 14, 0)),
+        _tk("T12", "报修", None, "1#2-502", "厨房下水道堵塞",
+            source="电话", dept="工程部", handler="王德明", result="基本满意", text={"完成时间": "cn"},
+            受理时间=D(11, 11, 14, 20), 到场时间=D(11, 11, 14, 30), 完成时间=D(11, 12, 10, 0),
+            回访时间=D(11, 12, 15, 0)),
+        _tk("T13", "报修", None, "２-１-４０２", "入户门锁芯损坏，钥匙打不开",
+            source="电话", dept="工程部", handler="孙志刚", result="满意",
+            受理时间=D(11, 12, 7, 20), 到场时间=D(11, 12, 7, 30), 完成时间=D(11, 12, 9, 30),
+            回访时间=D(11, 12, 11, 0)),
+        _tk("T14", "报修", None, "1-1-1501", "客厅暖气片阀门漏水",
+            source="电话", dept="工程部", handler="王德明", result="满意",
+            受理时间=D(11, 13, 10, 0), 到场时间=D(11, 13, 10, 10), 完成时间=D(11, 13, 16, 0),
+            回访时间=D(11, 13, 18, 0)),
+        _tk("T15", "报修", None, " 1-1-302 ", "厨房插座跳闸无电",
+            source="电话", dept="工程部", handler="刘建军", result="基本满意",
+            受理时间=D(11, 14, 18, 0), 到场时间=D(11, 14, 18, 10), 完成时间=D(11, 15, 9, 0),
+            回访时间=D(11, 15, 11, 0)),
+        _tk("T16", "报修", None, "2栋1单元803", "卫生间水管爆裂漏水",
+            source="电话", dept="工程部", handler="刘建军", result="满意", text={"回访时间": "slash"},
+            受理时间=D(11, 15, 19, 0), 到场时间=D(11, 15, 19, 10), 完成时间=D(11, 15, 22, 30),
+            回访时间=D(11, 16, 9, 30)),
+        _tk("T17", "报修", None, "3-1-201", "户内电路跳闸，合不上闸",
+            source="电话", dept="工程部", handler="赵永刚", result="满意",
+            受理时间=D(11, 9, 16, 0), 到场时间=D(11, 9, 16, 10), 完成时间=D(11, 10, 11, 0),
+            回访时间=D(11, 10, 15, 0)),
+        _tk("T18", "报修", None, " 3-2-801", "马桶水箱漏水",
+            source="电话", dept="工程部", handler="赵永刚", result="不满意",
+            受理时间=D(11, 12, 8, 0), 到场时间=D(11, 12, 8, 10), 完成时间=D(11, 12, 12, 0),
+            回访时间=D(11, 12, 16, 0)),
+        _tk("T19", "报修", None, "3#2-1102", "阳台推拉门滑轮损坏",
+            source="电话", dept="工程部", handler="钱立新", result="满意",
+            受理时间=D(11, 14, 13, 0), 到场时间=D(11, 14, 13, 10), 完成时间=D(11, 15, 10, 0),
+            回访时间=D(11, 15, 14, 0)),
+        # ---- more complaints, a consultation
+        _tk("T20", "投诉", "轻微", "1-2-201", "垃圾桶清运不及时，有异味",
+            source="电话", raw={"受理时间": "明天上午"}),
+        _tk("T21", "投诉", "轻微", "1-2-1102", "邻居在楼道长期堆放杂物",
+            source="电话", dept="客服部", postponed=2,
+            受理时间=D(11, 20, 9, 0), 约定时间=D(11, 30, 10, 0)),
+        _tk("T22", "咨询", None, "3-2-302", "咨询车位租赁价格和办理手续",
+            source="电话", 受理时间=D(11, 20, 16, 0)),
+        # ---- repairs outside the sample week
+        _tk("T23", "报修", None, "1栋1单元302", "卫生间墙面渗水",
+            受理时间=D(11, 16, 8, 0), 到场时间=D(11, 16, 8, 12), 完成时间=D(11, 17, 11, 0)),
+        _tk("T24", "报修", None, "2-2-1601 ", "户内突然停电，总闸跳闸",
+            source="电话", text={"到场时间": "dash"},
+            受理时间=D(11, 20, 20, 0), 到场时间=D(11, 20, 20, 25)),
+        _tk("T25", "报修", None, "3-1-901", "卧室窗户把手断裂",
+            受理时间=D(11, 8, 9, 0), 完成时间=D(11, 8, 18, 0)),
+    ]
+    names = {"-".join(map(str, key)): name for key, name, *_ in OWNER_SPEC}
+    for i, t in enumerate(ts):
+        t.row = 3 + i
+        t.cells = {
+            "工单号": t.id, "类型": t.kind, "等级": t.level, "项目": t.site, "房号": t.unit_text,
+            "反映人": names[t.norm], "内容": t.content, "来源": t.source, "责任部门": t.dept, "处理人": t.handler,
+            "回访结果": t.result, "关联工单": t.related, "延期次数": t.postponed,
+        }
+        for h in TICKET_TIMES:
+            if h in t.raw:
+                t.cells[h] = t.raw[h]
+            elif h in t.times:
+                t.cells[h] = time_text(t.times[h], t.text[h]) if h in t.text else t.times[h]
+            else:
+                t.cells[h] = None
+    return ts
+
+
+# --------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------
 
@@ -611,6 +791,48 @@ def write_lock_file(path: Path) -> None:
     path.write_bytes(bytes([len(name)]) + name + b" " * (54 - len(name)) + b"\x00\x00")
 
 
+def write_ticket_xlsx(path: Path, tickets: list[Ticket]) -> dict:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    wb = Workbook()
+    wb.properties.creator = "客服部"
+    wb.properties.lastModifiedBy = "客服助理"
+    wb.properties.created = dt.datetime(2026, 11, 20, 8, 0, 0)
+    ws = wb.active
+    ws.title = TICKET_SHEET
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center")
+
+    ncol = len(TICKET_HEADERS)
+    ws.cell(1, 1, TICKET_TITLE).font = Font(bold=True, size=16)
+    ws.cell(1, 1).alignment = center
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    for c, h in enumerate(TICKET_HEADERS, start=1):
+        cell = ws.cell(2, c, h)
+        cell.font, cell.alignment, cell.border = Font(bold=True), center, box
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+    widths = [8, 6, 6, 6, 14, 8, 34, 12] + [17, 17, 9, 8, 17, 17, 17, 17, 17, 9, 9, 8, 17]
+    for h, w in zip(TICKET_HEADERS, widths):
+        ws.column_dimensions[TCOL_LETTER[h]].width = w
+    ws.freeze_panes = "B3"
+
+    for t in tickets:
+        for h in TICKET_HEADERS:
+            v = t.cells[h]
+            cell = ws.cell(t.row, TCOL[h], v)
+            cell.border = box
+            if isinstance(v, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+    blank_row = tickets[-1].row + 1
+    note_row = blank_row + 1
+    ws.cell(note_row, 1, TICKET_NOTE)
+    wb.save(str(path))
+    _fix_zip(path)
+    return dict(blank_row=blank_row, note_row=note_row)
+
+
 # --------------------------------------------------------------------------
 # README
 # --------------------------------------------------------------------------
@@ -639,7 +861,7 @@ def _ref(r: FeeRow, h: str) -> str:
     return f"{COL_LETTER[h]}{r.row}"
 
 
-def write_readme(path: Path, owners, rows, plans, olay, flay) -> None:
+def write_readme(path: Path, owners, rows, plans, olay, flay, tickets, tlay) -> None:
     by_tag = {o.tag: o for o in owners if o.tag}
     rows_of = lambda tag: [r for r in rows if r.tag == tag]
     out = []
@@ -686,6 +908,9 @@ def write_readme(path: Path, owners, rows, plans, olay, flay) -> None:
       f"`实收` F2:G2, H2 empty), header row 3, {len(rows)} data rows 4–{rows[-1].row}, blank row {flay['blank_row']}, "
       f"`合计` row {flay['total_row']}. Sheet `{PLAN_SHEET}`: header row 1, 6 instalment rows 2–7. "
       f"Sheet `{NOTE_SHEET}`: free text in A1:A{len(NOTE_LINES)} |")
+    w(f"| `{TICKET_FILE}` | sheet `{TICKET_SHEET}`: title row 1 (merged A1:U1), header row 2, {len(tickets)} tickets in "
+      f"rows 3–{tickets[-1].row}, blank row {tlay['blank_row']}, note `{TICKET_NOTE}` in A{tlay['note_row']} "
+      f"(see [Tickets](#tickets-投诉报修台账xlsx)) |")
     w(f"| `{LOCK_FILE}` | Excel lock file ({(path.parent / LOCK_FILE).stat().st_size} bytes of junk): must be "
       f"ignored, no finding |")
     w("")
@@ -925,7 +1150,86 @@ def write_readme(path: Path, owners, rows, plans, olay, flay) -> None:
     for label, r, h in forms:
         w(f"| {label} | {_ref(r, h)} | {_show(r.cells[h])} |")
     w("")
+    write_ticket_readme(w, tickets, tlay)
     path.write_text("\n".join(out), encoding="utf-8")
+
+
+def _tshow(v) -> str:
+    if isinstance(v, dt.datetime):
+        return f"{v:%Y-%m-%d %H:%M}"
+    if isinstance(v, str):
+        return f"`{v}` (text)"
+    return str(v)
+
+
+def _tref(t: Ticket, h: str) -> str:
+    return f"{TCOL_LETTER[h]}{t.row}"
+
+
+def write_ticket_readme(w, tickets: list[Ticket], tlay: dict) -> None:
+    by_id = {t.id: t for t in tickets}
+    w(f"## Tickets ({TICKET_FILE})")
+    w("")
+    w(f"`{TICKET_FILE}`, sheet `{TICKET_SHEET}`: title `{TICKET_TITLE}` in row 1 (merged A1:U1), header row 2, "
+      f"{len(tickets)} tickets in rows 3–{tickets[-1].row} in 工单号 order (there is no T07), blank row "
+      f"{tlay['blank_row']}, note `{TICKET_NOTE}` in A{tlay['note_row']}. All times are in 2026. A time is an Excel "
+      f"date (`yyyy-mm-dd hh:mm`) unless marked (text). 项目: `A区` = buildings 1–2, `B区` = building 3. Every "
+      f"房号 is a unit of `{OWNER_FILE}` and 反映人 is its owner there. Cells not listed are blank.")
+    w("")
+    w("Columns: " + " · ".join(f"{TCOL_LETTER[h]} {h}" for h in TICKET_HEADERS))
+    w("")
+    w("| row | 工单号 | 类型 | 等级 | 项目 | 房号 as written | normalised | 反映人 | 内容 | 来源 | 责任部门 | 处理人 "
+      "| times (cell: value) | other cells |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for t in tickets:
+        c = t.cells
+        times = "; ".join(f"{h} {_tref(t, h)}: {_tshow(c[h])}" for h in TICKET_TIMES if c[h] is not None)
+        other = "; ".join(f"{h} {_tref(t, h)}: {c[h]}" for h in ("回访结果", "关联工单", "延期次数")
+                          if c[h] is not None)
+        w(f"| {t.row} | {t.id} | {t.kind} | {c['等级'] or ''} | {t.site} | `{t.unit_text}` | `{t.norm}` | "
+          f"{c['反映人']} | {t.content} | {c['来源'] or ''} | {c['责任部门'] or ''} | {c['处理人'] or ''} | "
+          f"{times or '—'} | {other or '—'} |")
+    w("")
+    w("Planted points (facts of the data, no expected outcome):")
+    w("")
+    texts = [(t, h) for t in tickets for h in t.text]
+    w("- Times written as text (valid forms): " + "; ".join(
+        f"{_tref(t, h)} ({t.id} {h}) `{t.cells[h]}` = {t.times[h]:%Y-%m-%d %H:%M}" for t, h in texts) + ".")
+    raws = [(t, h) for t in tickets for h in t.raw]
+    w("- Unreadable time: " + "; ".join(f"{_tref(t, h)} ({t.id} {h}) `{t.raw[h]}`" for t, h in raws)
+      + "; it is that row's only time cell.")
+    open_ = [t for t in tickets if "完成时间" not in t.times]
+    w("- No 完成时间 (open): " + ", ".join(f"{t.id} (row {t.row})" for t in open_) + ".")
+    nocb = [t for t in tickets if "完成时间" in t.times and "回访时间" not in t.times]
+    w("- 完成时间 but no 回访时间: " + ", ".join(f"{t.id} (row {t.row})" for t in nocb) + ".")
+    rel = [t for t in tickets if t.related]
+    w("- 关联工单: " + "; ".join(
+        f"{t.id} (row {t.row}) → {t.related} (row {by_id[t.related].row}), both `{t.norm}`" for t in rel) + ".")
+    lo, hi = SAMPLE_WEEK
+    repairs = [t for t in tickets if t.kind == "报修"]
+    inweek = [t for t in repairs if "完成时间" in t.times and lo <= t.times["完成时间"] <= hi]
+    for site in ("A区", "B区"):
+        rs = [t for t in inweek if t.site == site]
+        w(f"- 报修 of {site} completed Mon {lo:%Y-%m-%d} 00:00 – Sun {hi:%Y-%m-%d} 23:59: {len(rs)} "
+          f"({', '.join(t.id for t in rs)}); latest 完成时间 "
+          f"{max(t.times['完成时间'] for t in rs):%Y-%m-%d %H:%M}.")
+    outside = [t for t in repairs if t not in inweek]
+    w("- 报修 not completed in that week: " + "; ".join(
+        f"{t.id} ({t.site}, " + (f"完成 {t.times['完成时间']:%Y-%m-%d %H:%M}" if "完成时间" in t.times else "open")
+        + ")" for t in outside) + ".")
+    w("- 到场时间 − 受理时间: " + "; ".join(
+        f"{t.id} {int((t.times['到场时间'] - t.times['受理时间']).total_seconds() // 60)} min"
+        for t in repairs if "到场时间" in t.times) + ".")
+    hist = {}
+    for t in tickets:
+        hist.setdefault(t.norm, []).append(t)
+    for unit, ts in hist.items():
+        rs = [t for t in ts if t.kind == "报修"]
+        if len(rs) >= 2:
+            w(f"- Repair history of `{unit}`: " + ", ".join(
+                f"{t.id} (row {t.row}, `{t.unit_text}`, 受理 {t.times['受理时间']:%m-%d})" for t in rs)
+              + "; also " + ", ".join(f"{t.kind} {t.id}" for t in ts if t.kind != "报修") + ".")
+    w("")
 
 
 # --------------------------------------------------------------------------
@@ -1023,6 +1327,78 @@ def verify(out: Path, owners, rows, plans, olay, flay) -> list[str]:
     return problems
 
 
+def verify_tickets(out: Path, tickets: list[Ticket], tlay: dict, owners) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    problems = []
+
+    def check(cond, msg):
+        if not cond:
+            problems.append(msg)
+
+    wb = CalamineWorkbook.from_path(str(out / TICKET_FILE))
+    check(wb.sheet_names == [TICKET_SHEET], f"ticket sheet names {wb.sheet_names}")
+    g = wb.get_sheet_by_name(TICKET_SHEET).to_python()
+    cell = lambda r, c: g[r - 1][c - 1] if r - 1 < len(g) and c - 1 < len(g[r - 1]) else ""
+    check(cell(1, 1) == TICKET_TITLE, "ticket title")
+    check([cell(2, c) for c in range(1, len(TICKET_HEADERS) + 1)] == TICKET_HEADERS, "ticket headers")
+    for t in tickets:
+        for h in TICKET_HEADERS:
+            want, got = t.cells[h], cell(t.row, TCOL[h])
+            if want is None:
+                ok = got == ""
+            elif isinstance(want, dt.datetime):
+                ok = isinstance(got, dt.datetime) and got == want
+            elif isinstance(want, int):
+                ok = isinstance(got, (int, float)) and got == want
+            else:
+                ok = isinstance(got, str) and got == want
+            check(ok, f"ticket {_tref(t, h)} ({t.id} {h}): wrote {want!r}, read {got!r}")
+    check(all(v == "" for v in g[tlay["blank_row"] - 1]), "ticket blank row")
+    check(cell(tlay["note_row"], 1) == TICKET_NOTE, "ticket note row")
+    check(len(g) == tlay["note_row"], f"ticket sheet has {len(g)} rows")
+    from openpyxl import load_workbook
+    ws = load_workbook(out / TICKET_FILE)[TICKET_SHEET]
+    check([str(r) for r in ws.merged_cells.ranges] == ["A1:U1"], f"merged {ws.merged_cells.ranges}")
+
+    # the text times mean what the spec says; the forms asked for all appear
+    pats = {"dash": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "slash": r"\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d{2}",
+            "cn": r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"}
+    for t in tickets:
+        for h, style in t.text.items():
+            v = t.cells[h]
+            check(re.fullmatch(pats[style], v) is not None, f"{t.id} {h} form {v!r}")
+            nums = list(map(int, re.findall(r"\d+", v)))
+            check(dt.datetime(*nums) == t.times[h], f"{t.id} {h} text {v!r} != {t.times[h]}")
+    check({s for t in tickets for s in t.text.values()} == set(pats), "all three text time forms")
+    check(any(re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d:\d{2}", t.cells[h]) for t in tickets for h in t.text),
+          "a single-digit hour (`2026/11/20 9:05` form)")
+
+    # the scenario as briefed
+    by = {t.id: t for t in tickets}
+    units = {o.norm for o in owners}
+    check(all(t.norm in units for t in tickets), "every 房号 is an owner unit")
+    check(len({t.unit_text for t in tickets}) > len({t.norm for t in tickets}) // 2
+          and any(t.unit_text != t.norm for t in tickets), "mixed unit forms")
+    check(all(t.cells["回访结果"] in ("满意", "基本满意", "不满意") for t in tickets if "回访时间" in t.times)
+          and all(t.cells["回访结果"] is None for t in tickets if "回访时间" not in t.times), "回访结果")
+    lo, hi = SAMPLE_WEEK
+    for tid in [f"T{i}" for i in range(10, 20)]:
+        t = by[tid]
+        a, d = t.times["受理时间"], t.times["完成时间"]
+        check(t.kind == "报修" and t.site == ("A区" if tid <= "T16" else "B区") and t.source == "电话"
+              and t.dept == "工程部" and t.handler, f"{tid} fields")
+        check(lo <= a and lo <= d <= hi and (d.date() - a.date()).days in (0, 1), f"{tid} in the sample week")
+        check(t.times["到场时间"] - a == dt.timedelta(minutes=10), f"{tid} arrival")
+        check(dt.timedelta(0) < t.times["回访时间"] - d <= dt.timedelta(hours=12), f"{tid} callback")
+    check(by["T16"].times["完成时间"] == dt.datetime(2026, 11, 15, 22, 30), "T16 completion")
+    check(by["T10"].norm == by["T23"].norm == "1-1-302", "1-1-302 repair history")
+    check(by["T23"].times["完成时间"] > hi and by["T25"].times["完成时间"] < lo, "T23/T25 outside the week")
+    check(by["T06"].norm == by["T01"].norm and by["T08"].norm == by["T10"].norm, "related tickets share the unit")
+    check(set(by) == {f"T{i:02d}" for i in range(1, 26)} - {"T07"}, "ticket ids")
+    return problems
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: ledgers/)")
@@ -1040,17 +1416,20 @@ def main(argv=None) -> int:
     olay = write_owner_xls(out / OWNER_FILE, owners)
     flay = write_fee_xlsx(out / FEE_FILE, rows, plans)
     write_lock_file(out / LOCK_FILE)
-    write_readme(out / "README.md", owners, rows, plans, olay, flay)
+    tickets = build_tickets()
+    tlay = write_ticket_xlsx(out / TICKET_FILE, tickets)
+    write_readme(out / "README.md", owners, rows, plans, olay, flay, tickets, tlay)
 
-    for name in (OWNER_FILE, FEE_FILE, LOCK_FILE, "README.md"):
+    for name in (OWNER_FILE, FEE_FILE, TICKET_FILE, LOCK_FILE, "README.md"):
         p = out / name
         print(f"{p}  {p.stat().st_size:,} bytes")
     if not a.no_verify:
-        problems = verify(out, owners, rows, plans, olay, flay)
+        problems = verify(out, owners, rows, plans, olay, flay) + verify_tickets(out, tickets, tlay, owners)
         if problems:
             print("verification FAILED:", *problems, sep="\n  ", file=sys.stderr)
             return 1
-        print(f"verified: {len(owners)} owners, {len(rows)} fee rows, {len(plans)} instalments, planted cells OK")
+        print(f"verified: {len(owners)} owners, {len(rows)} fee rows, {len(plans)} instalments, "
+              f"{len(tickets)} tickets, planted cells OK")
     return 0
 
 

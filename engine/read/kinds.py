@@ -103,6 +103,7 @@ KINDS: dict[str, KindSpec] = {
             FieldSpec("related_ticket", ("关联工单", "原工单号")),
             FieldSpec("postponements", ("延期次数",), "int"),
             FieldSpec("progress_at", ("进度反馈时间", "进展汇报时间"), "datetime"),
+            FieldSpec("arrived_at", ("到场时间", "到达时间"), "datetime"),
             FieldSpec("site", ("项目", "管理处", "小区")),
         )),
         KindSpec("keys", "钥匙借用登记表", (

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Callable
 
 from .adapter import compile_condition, evaluate
@@ -63,31 +62,59 @@ class ExampleResult:
     detail: str = ""
 
 
-def run_examples(book: RuleBook) -> list[ExampleResult]:
-    from .. import derive  # noqa: F401  (registers the calculators)
+def _example_moment(value) -> datetime:
+    from ..read.parse import parse_datetime
 
+    if value is None:
+        return datetime(2026, 1, 1, 23, 59, 59)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time(23, 59, 59))
+    text = str(value)
+    moment = parse_datetime(text)
+    return moment.replace(hour=23, minute=59, second=59) if len(text.strip()) <= 10 else moment
+
+
+def run_examples(book: RuleBook) -> list[ExampleResult]:
+    """Every worked example: its fact against every rule of the book, and its clock or values if it names one."""
+    from .. import derive  # noqa: F401  (registers the calculators)
+    from ..derive.calendar import WorkCalendar
+    from ..derive.clocks import run_clock
+    from ..read.parse import parse_datetime
+
+    calendar = WorkCalendar.from_rules(book.folder)
     results = []
     for rule_file in book.files:
-        default_day = max((v.from_ for p in rule_file.model.parameters.values() for v in p.values), default=date(2026, 1, 1))
         for rule in rule_file.model.rules:
             for ex in rule.examples:
-                day = ex.as_of or default_day
-                params = book.params_at(day)
-                try:
-                    fired = evaluate(_conditions(rule_file, params), [ex.fact])[0]
-                except Exception as exc:  # a broken example is reported, not raised
-                    results.append(ExampleResult(rule_file.name, rule.id, ex.name, False, f"执行出错: {exc}"))
-                    continue
+                as_of = _example_moment(ex.as_of)
+                params = book.params_at(as_of.date())
                 problems = []
-                if sorted(fired) != sorted(ex.expect):
-                    problems.append(f"应触发 {ex.expect}，实际触发 {fired}")
-                for key, expected in ex.expect_values.items():
-                    calc = CALCULATORS.get(key)
-                    if calc is None:
-                        problems.append(f"没有名为 {key} 的计算")
-                        continue
-                    got = calc(ex.fact, params)
-                    if _show(Decimal(str(got))) != _show(Decimal(str(expected))):
-                        problems.append(f"{key} 应为 {expected}，实际为 {got}")
+                try:
+                    fired = [name for f in book.files for name in evaluate(_conditions(f, params), [ex.fact])[0]]
+                    if sorted(fired) != sorted(ex.expect):
+                        problems.append(f"应触发 {sorted(ex.expect)}，实际触发 {sorted(fired)}")
+                    for key, expected in ex.expect_values.items():
+                        calc = CALCULATORS.get(key)
+                        if calc is None:
+                            problems.append(f"没有名为 {key} 的计算")
+                            continue
+                        got = calc(ex.fact, params)
+                        if _show(Decimal(str(got))) != _show(Decimal(str(expected))):
+                            problems.append(f"{key} 应为 {expected}，实际为 {got}")
+                    if ex.expect_clock is not None:
+                        if rule.then.clock is None:
+                            problems.append("规则没有时限（clock），示例不能写 expect_clock")
+                        else:
+                            times = {k: parse_datetime(v) for k, v in ex.times.items()}
+                            margin = timedelta(hours=float(params.get("sla_warning_margin_hours", 0)))
+                            got = run_clock(rule.then.clock, times, as_of, params, calendar, margin)
+                            want = parse_datetime(ex.expect_clock.deadline)
+                            if got is None:
+                                problems.append("时限未开始（起算时间为空或晚于检查时间）")
+                            elif got.deadline != want or got.state != ex.expect_clock.state:
+                                problems.append(f"时限应为 {want:%Y-%m-%d %H:%M:%S} {ex.expect_clock.state}，"
+                                                f"实际为 {got.deadline:%Y-%m-%d %H:%M:%S} {got.state}")
+                except Exception as exc:  # a broken example is reported, not raised
+                    problems.append(f"执行出错: {exc}")
                 results.append(ExampleResult(rule_file.name, rule.id, ex.name, not problems, "；".join(problems)))
     return results

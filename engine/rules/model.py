@@ -61,6 +61,23 @@ class Parameter(Strict):
         return None
 
 
+class Clock(Strict):
+    """A deadline: from a ticket time, within hours / minutes / working days or by the end of that day."""
+
+    start: str  # the ticket field the clock starts from, e.g. received_at
+    within: dict[str, Union[int, float, str, bool]]  # one of hours, minutes, working_days, end_of_day
+    met_by: list[str] = Field(min_length=1)  # the first of these times stops the clock
+    override: str | None = None  # a time agreed with the owner replaces the deadline
+
+    @field_validator("within")
+    @classmethod
+    def _one_unit(cls, v: dict) -> dict:
+        units = {"hours", "minutes", "working_days", "end_of_day"}
+        if len(v) != 1 or not set(v) <= units:
+            raise ValueError(f"within 只能写一项: {', '.join(sorted(units))}")
+        return v
+
+
 class Outcome(Strict):
     category: str
     severity: str = "提示"
@@ -69,6 +86,18 @@ class Outcome(Strict):
     step: int | None = None  # a ladder step: the highest step reached is the one issued
     hold: bool = False  # the outcome suspends other outcomes for the subject (F11)
     escalate_to: str | None = None
+    clock: Clock | None = None  # a deadline: a finding when it is missed, an SLA state while it runs
+    # breach: a missed clock is a finding (open or closed late); overdue: only while still open past it
+    # (an escalation trigger); always: every match is a finding
+    report: str = "breach"
+    action: str | None = None  # a named engine action the outcome triggers, e.g. callback_sample, monthly_report
+
+    @field_validator("report")
+    @classmethod
+    def _report(cls, v: str) -> str:
+        if v not in ("breach", "overdue", "always"):
+            raise ValueError("report 只能是 breach、overdue 或 always")
+        return v
 
     @field_validator("severity")
     @classmethod
@@ -78,12 +107,19 @@ class Outcome(Strict):
         return v
 
 
+class ExpectClock(Strict):
+    deadline: str  # YYYY-MM-DD HH:MM[:SS]
+    state: str  # 正常 / 临近超时 / 已超时 / 按时完成 / 超时完成
+
+
 class Example(Strict):
     name: str
-    as_of: date | None = None
+    as_of: Union[date, str, None] = None  # a date means the end of that day
     fact: dict[str, Any]
+    times: dict[str, str] = {}  # ticket times for a clock example
     expect: list[str]
     expect_values: dict[str, Any] = {}
+    expect_clock: ExpectClock | None = None
 
 
 class Rule(Strict):
