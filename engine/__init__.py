@@ -43,9 +43,11 @@ def check_ledgers(folder: Path):
 
 def check_rules(folder: Path):
     """Load the rule files (raising on a bad one) and run every worked example."""
+    from .derive.calendar import WorkCalendar
     from .rules import load_rulebook, run_examples
 
     book = load_rulebook(folder)
+    WorkCalendar.from_rules(folder)  # a bad calendar table is a rule-file error too
     return book, run_examples(book)
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import click
 
 from . import REPO, WuyeError, check_ledgers, check_rules, parse_as_of, run_night
+from .derive.calendar import WorkCalendar
 from .findings import format_finding
 from .pipeline import STAGES
 
@@ -58,6 +60,8 @@ def _run(ledgers: Path, rules: Path, out: Path, forms: Path, as_of_text: str | N
         _fail(err)
         return
     click.echo(f"检查日期：{result.as_of:%Y-%m-%d %H:%M}    发现 {len(result.findings)} 项")
+    for message in sorted({f.message for f in result.findings if f.category == "规则参数" and f.severity == "错误"}):
+        click.secho(f"错误：{message}", fg="red")  # e.g. a year missing from the holiday table
     for category, n in sorted(result.counts["by_category"].items(), key=lambda kv: -kv[1]):
         click.echo(f"  {category:<8} {n:>6}")
     if result.documents:
@@ -138,6 +142,10 @@ def rules_check(folder):
     failed = [r for r in results if not r.ok]
     n_rules = sum(1 for _ in book.rules())
     click.echo(f"规则文件 {len(book.files)} 个，规则 {n_rules} 条，示例 {len(results)} 个，未通过 {len(failed)} 个")
+    next_year = date.today().year + 1
+    if not WorkCalendar.from_rules(folder).covers(next_year):
+        click.secho(f"提示：还没有 {next_year} 年的法定节假日和调休安排。国务院办公厅发布后，请加入 "
+                    f"{folder / 'calendar.yaml'}，否则跨入 {next_year} 年的工作日时限将无法计算。", fg="yellow")
     for r in failed:
         click.secho(f"  未通过 {r.file} {r.rule}「{r.name}」: {r.detail}", fg="red")
     sys.exit(1 if failed else 0)

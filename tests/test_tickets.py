@@ -162,3 +162,12 @@ def test_a_year_without_calendar_data_says_what_to_add(tmp_path):
         encoding="utf-8")
     cal = WorkCalendar.from_rules(tmp_path)
     assert cal.add_working_days(datetime(2026, 12, 31, 9, 0), 1) == datetime(2027, 1, 4, 23, 59, 59)
+
+
+def test_a_clock_into_a_year_without_calendar_data_is_reported_not_guessed(tmp_path, night):
+    folder = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 100, 100, "2026-11-01", None]])
+    write_xlsx(folder / "t.xlsx", {"工单": [HEADER, ticket("M1", "投诉", 等级="重大", 来源="来访",
+                                                              受理时间=dt("2026-12-28 10:00"))]})
+    data = findings_of(night(folder, tmp_path / "out", "2026-12-29"))
+    (f,) = [f for f in data if f["subject"] == "M1" and f["category"] == "规则参数"]
+    assert f["severity"] == "错误" and "没有 2027 年的法定节假日和调休安排" in f["message"]

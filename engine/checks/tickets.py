@@ -47,7 +47,7 @@ def check_tickets(records: Records, book: RuleBook, as_of: datetime, register: R
                 try:
                     clock = run_clock(rule.then.clock, tf.times, as_of, params, calendar, margin)
                 except CalendarDataMissing as exc:
-                    result.findings.append(Finding("C9", rule.id, "规则参数", tf.ticket.ticket_id, str(exc), "错误",
+                    result.findings.append(Finding(rule.policy, rule.id, "规则参数", tf.ticket.ticket_id, str(exc), "错误",
                                                    sources=(tf.ticket.ref.whole_row(),), citation=rule.citation))
                     sla_rows.append(_sla_row(tf, "无法计算", None, rule))
                     continue
@@ -223,7 +223,7 @@ def _callback_sample(book: RuleBook, facts, as_of: datetime, register: Register,
                         {"week_start": week_start.isoformat(), "site": site, "seed": f"{week_start.isoformat()}|{site}|{tf.ticket.ticket_id}",
                          "sha256": key, "rank": rank, "sample_size": k, "completed_orders": fact["completed_orders"],
                          "method": "SHA-256(上周一|项目|工单号) 升序取前 k 张，k = ⌈比例 × 完成张数⌉"}))
-    result.sheets["回访抽样"] = (["项目", "抽样周", "完成张数", "抽取张数", "工单号", "房号", "完成时间",
+    result.sheets["回访抽样明细"] = (["项目", "抽样周", "完成张数", "抽取张数", "工单号", "房号", "完成时间",
                               "排序值 SHA-256", "名次", "结果", "计算原文"], rows)
 
 

@@ -23,7 +23,8 @@ FINDING_HEADER = ["序号", "严重程度", "政策编号", "规则", "对象", 
                   "依据", "状态", "处理说明"]
 STATUS_CHOICES = ("未处理", "已处理")
 # Sheets in the order a clerk works through them; other categories follow alphabetically.
-SHEET_ORDER = ["数据问题", "催费通知", "分期协议", "缴费提醒", "收费率", "规则参数"]
+SHEET_ORDER = ["数据问题", "催费通知", "分期协议", "缴费提醒", "收费率", "投诉升级", "二次投诉", "投诉时限", "投诉回访",
+               "返修", "回访抽样", "首问责任", "服务承诺", "投诉月报", "规则参数"]
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
 
