@@ -171,3 +171,25 @@ def test_an_auditor_can_rerun_a_past_night(tmp_path, night):
     first = json.loads((out / "2026-11-16" / "findings.json").read_text(encoding="utf-8"))
     rerun = night(ledgers, out, "2026-11-16")
     assert json.loads((rerun.folder / "findings.json").read_text(encoding="utf-8")) == first
+
+
+def test_templates_never_threaten_to_cut_utilities_and_use_an_east_asian_font():
+    import zipfile
+
+    from engine.rules.model import threatens_utilities
+
+    from .conftest import REPO
+    for template in sorted((REPO / "forms").glob("*.docx")):
+        text = document_text(template)
+        assert not threatens_utilities(text), template.name
+        assert "滞纳金" not in text, template.name
+        styles = zipfile.ZipFile(template).read("word/styles.xml").decode("utf-8")
+        assert 'w:eastAsia="宋体"' in styles, template.name
+
+
+def test_generated_documents_open_in_word_libraries(demo_night):
+    import docx
+
+    for path in list((demo_night.folder / "通知书").rglob("*.docx")) + list((demo_night.folder / "打印批次").glob("*.docx")):
+        document = docx.Document(str(path))
+        assert any("通知编号" in p.text for p in document.paragraphs), path.name
