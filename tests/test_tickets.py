@@ -171,3 +171,32 @@ def test_a_clock_into_a_year_without_calendar_data_is_reported_not_guessed(tmp_p
     data = findings_of(night(folder, tmp_path / "out", "2026-12-29"))
     (f,) = [f for f in data if f["subject"] == "M1" and f["category"] == "规则参数"]
     assert f["severity"] == "错误" and "没有 2027 年的法定节假日和调休安排" in f["message"]
+
+
+def test_demo_ticket_ledger_outcomes(tmp_path, night, demo_ledgers):
+    """The bundled 投诉报修台账.xlsx on 2026-11-20 (rows listed in ledgers/README.md)."""
+    result = night(demo_ledgers, tmp_path / "out", "2026-11-20")
+    data = findings_of(result)
+    rules = {k: v for k, v in by_rule(data).items() if k[0] in "CR"}
+    assert rules == {
+        "C2-1": {"T01"}, "C5-1": {"T01"}, "C3-1": {"T03", "T05"}, "C7-1": {"T05"}, "C6-1": {"T04"},
+        "C8-1": {"T06"}, "C9-1": {"T09"}, "C11-1": {"T21"}, "C11-2": {"T21"}, "C12-1": {"T24"}, "R2-1": {"T08"},
+        "R1-1": rules["R1-1"],
+    }
+    # T09: received 09-30, National Day off, answer due at the end of Saturday 10-10 (a make-up working day)
+    c9 = next(f for f in data if f["rule"] == "C9-1")
+    assert c9["details"]["deadline"] == "2026-10-10T23:59:59" and c9["details"]["state"] == "超时完成"
+    # R1: last week's completed repairs — A区 7 (⌈1.4⌉ = 2 sampled), B区 3 (⌈0.6⌉ = 1 sampled)
+    sampled = [f for f in data if f["policy"] == "R1"]
+    by_site = {}
+    for f in sampled:
+        by_site.setdefault(f["details"]["site"], []).append(f["subject"])
+    assert {site: len(v) for site, v in by_site.items()} == {"A区": 2, "B区": 1}
+    assert set(by_site["A区"]) <= {f"T{i}" for i in range(10, 17)} and set(by_site["B区"]) <= {"T17", "T18", "T19"}
+    assert result.documents["投诉处理档案卡"] == 1 and result.documents["总经理信箱督办单"] == 1
+    wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")))
+    states = {r[0].value: r[5].value for r in wb["工单时限"].iter_rows(min_row=2)}
+    assert states == {"T01": "已超时", "T02": "临近超时", "T03": "正常", "T08": "正常", "T21": "正常",
+                      "T22": "无时限", "T24": "无时限"}
+    history = [r[1].value for r in wb["维修记录"].iter_rows(min_row=2) if r[0].value == "1-1-302"]
+    assert history == ["T10", "T15", "T23"]

@@ -209,10 +209,12 @@ def add_tickets(out_dir, n=40000, units=20000, year=2026, seed=11):
     Closed tickets (~98%) meet every time limit of policies C and R unless picked as late (~5%, one
     limit each, listed in ``late``): dispatch within 5 min (group-centre tickets within 30 min, reply
     within 5 min after that), repair arrival within 15 min, complaints done within 12 h, major ones
-    answered within 8 h, call-back within 4 h of completion, promised times within 2 days. ~2% are
-    open (received in the last 3 days, no 完成时间); ~1% have a 关联工单 pointing to an earlier ticket
-    of the same unit. No time is after year-11-20 23:59. ~2% of time cells are valid text forms and
-    12 time cells are unreadable (listed in ``bad_cells``). Deterministic for a seed.
+    answered within 8 h, call-back within 4 h of completion, promised times 1-2 days ahead (10:00).
+    ~2% are open (received in the last 3 days, no 完成时间); ~1% have a 关联工单 pointing to an
+    earlier ticket of the same unit. No time is after year-11-20 23:59, except the 约定时间 (a
+    promise 1-2 days ahead) of a few open tickets. ~2% of time cells are valid text forms and 12
+    time cells are unreadable (listed in ``bad_cells``). A time of exactly 00:00 is a real Excel
+    datetime too (python-calamine returns it as a date). Deterministic for a seed.
     """
     from openpyxl import Workbook
 
@@ -437,6 +439,7 @@ def add_tickets(out_dir, n=40000, units=20000, year=2026, seed=11):
             if row[_TI[col]] is None:
                 col = "受理时间"
             v = v.format(y=year)
+            text_times -= isinstance(row[_TI[col]], str)
             row[_TI[col]] = v
             bad_cells.append(dict(file=TICKET_FILE, sheet=sheets[-1]["name"], row=excel_row, column=col, value=v,
                                   reason="时间无法识别", ticket=ids[i]))
@@ -630,9 +633,10 @@ def main(argv=None) -> int:
         t = s["tickets"]
         c = t["counts"]
         nt = t["tickets"]
-        pct = lambda d: ", ".join(f"{k} {v / nt:.1%}" for k, v in sorted(d.items(), key=lambda kv: -kv[1]))
+        pct = lambda d, of=nt: ", ".join(f"{k} {v / of:.1%}" for k, v in sorted(d.items(), key=lambda kv: -kv[1]))
         print(f"tickets: {nt:,} in " + ", ".join(f"{x['name']} ({x['data_rows']:,})" for x in t["sheets"]))
-        print(f"  {pct(c['kinds'])}; levels {pct(c['levels'])}; sources {pct(c['sources'])}; {pct(c['sites'])}")
+        print(f"  {pct(c['kinds'])}; 投诉 levels {pct(c['levels'], c['kinds'].get('投诉', 1))}; "
+              f"sources {pct(c['sources'])}; {pct(c['sites'])}")
         print(f"  open {c['open'] / nt:.1%}, late {t['late_total'] / nt:.1%} ({', '.join(f'{k} {v}' for k, v in t['late'].items())}), "
               f"关联工单 {c['related'] / nt:.1%}, public areas {c['public'] / nt:.1%}, {t['text_times']} text times, "
               f"{len(t['bad_cells'])} unreadable time cells")

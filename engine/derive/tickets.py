@@ -59,7 +59,9 @@ def derive_ticket_facts(records: Records, as_of: datetime, params: dict) -> Tick
     for t in out.by_id.values():
         if t.received_at > as_of:
             continue  # not yet received on the night being checked
-        times = {f: (v if (v := getattr(t, f)) is not None and v <= as_of else None) for f in TIME_FIELDS}
+        # What happened after the as-of moment has not happened yet; an agreed time is a promise, kept as is.
+        times = {f: (v if (v := getattr(t, f)) is not None and (v <= as_of or f == "agreed_at") else None)
+                 for f in TIME_FIELDS}
         times["last_update_at"] = max(x for x in (times["received_at"], times["progress_at"]) if x is not None)
         related = out.by_id.get(t.related_ticket) if t.related_ticket else None
         if t.related_ticket and related is None:
