@@ -21,8 +21,7 @@ RULE_FILES = ("complaints", "repairs")
 
 
 def _apply(book: RuleBook, facts: list[dict], day: date) -> list[list[Rule]]:
-    per_file = [apply_rules(book, stem, facts, day) for stem in RULE_FILES]
-    return [[r for matches in per_fact for r in matches] for per_fact in zip(*per_file)]
+    return apply_rules(book, RULE_FILES, facts, day)
 
 
 def check_tickets(records: Records, book: RuleBook, as_of: datetime, register: Register,

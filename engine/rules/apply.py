@@ -45,11 +45,15 @@ def _conditions(rule_file: RuleFile, params: dict[str, Any]) -> dict[str, dict]:
     }
 
 
-def apply_rules(book: RuleBook, stem: str, facts: list[dict], day: date) -> list[list[Rule]]:
-    """For each fact, the rules of ``rules/<stem>.yaml`` it satisfies (file order)."""
-    rule_file = book.file(stem)
-    by_id = {r.id: r for r in rule_file.model.rules}
-    fired = evaluate(_conditions(rule_file, book.params_at(day)), facts)
+def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts: list[dict], day: date) -> list[list[Rule]]:
+    """For each fact, the rules of ``rules/<stem>.yaml`` (one or several files) it satisfies, in file order."""
+    params = book.params_at(day)
+    conditions, by_id = {}, {}
+    for stem in (stems,) if isinstance(stems, str) else stems:
+        rule_file = book.file(stem)
+        conditions.update(_conditions(rule_file, params))
+        by_id.update({r.id: r for r in rule_file.model.rules})
+    fired = evaluate(conditions, facts)
     return [[by_id[name] for name in names] for names in fired]
 
 
