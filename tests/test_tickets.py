@@ -200,3 +200,12 @@ def test_demo_ticket_ledger_outcomes(tmp_path, night, demo_ledgers):
                       "T22": "无时限", "T24": "无时限"}
     history = [r[1].value for r in wb["维修记录"].iter_rows(min_row=2) if r[0].value == "1-1-302"]
     assert history == ["T10", "T15", "T23"]
+
+
+def test_the_sample_sheet_keeps_hashes_whole_and_masks_reporters(ledgers, tmp_path, night):
+    result = night(ledgers, tmp_path / "out", "2026-11-20")
+    wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")))
+    rows = list(wb["回访抽样明细"].iter_rows(min_row=2, values_only=True))
+    assert [r[4] for r in rows] and all(r[7] == sample_key(datetime(2026, 11, 9).date(), r[0], r[4]) for r in rows)
+    ledger = list(wb["投诉台帐"].iter_rows(min_row=2, values_only=True))
+    assert ledger[0][2] == "王**"

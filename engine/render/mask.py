@@ -29,12 +29,13 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
+_LONG_NUMBER = re.compile(r"\d{11}")
 _PHONE_RE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
 _ID_RE = re.compile(r"(?<![\dXx])(\d{3})\d{11}(\d{3}[\dXx])(?![\dXx])")
 
 
 def scrub(text: str) -> str:
     """Mask any mobile or ID number that made its way into free text (a finding message, a note)."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _LONG_NUMBER.search(text):
         return text
     return _PHONE_RE.sub(r"\1****\2", _ID_RE.sub(r"\1***********\2", text))

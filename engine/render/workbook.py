@@ -6,6 +6,7 @@ ledger can become a formula; phone and ID numbers are masked.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,5 +44,11 @@ def write_workbook(path: Path, findings: list[Finding], extra_sheets: dict[str, 
     write_xlsx(path, sheets)
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def scrub_value(value):
-    return scrub(value) if isinstance(value, str) else value
+    """Free text is scrubbed of phone and ID numbers; an audit hash (R1's SHA-256) is left exactly as it is."""
+    if isinstance(value, str) and not _SHA256.fullmatch(value):
+        return scrub(value)
+    return value
