@@ -1,6 +1,5 @@
 """The command line, through click's CliRunner."""
 import json
-from pathlib import Path
 
 import click
 import pytest

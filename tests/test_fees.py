@@ -1,6 +1,5 @@
 """Fee policies end to end: the demo night, the ladder across nights, the notice text, the workbook."""
 import json
-from datetime import datetime
 
 import openpyxl
 import pytest

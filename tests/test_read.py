@@ -1,5 +1,4 @@
 """Reading ledgers as staff keep them: title rows, two-row headers, totals, error cells, lock files."""
-from pathlib import Path
 
 import xlwt
 

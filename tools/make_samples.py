@@ -894,7 +894,7 @@ def write_readme(path: Path, owners, rows, plans, olay, flay, tickets, tlay) -> 
     w("unless 缴费期限 says otherwise. Dunning ladder (F3), counted from the due date: first notice")
     w("《催费通知书》 from due + 1 day (the 16th), second 《二次催费通知书》 from due + 9 days (the 24th),")
     w("final 《最后催费通知书》 with 滞纳金 from due + 16 days (after the 30th). A payment counts only")
-    w(f"if its 缴费日期 is on or before the as-of date. Row numbers are Excel row numbers (1-based,")
+    w("if its 缴费日期 is on or before the as-of date. Row numbers are Excel row numbers (1-based,")
     w("title and header rows included); columns are Excel letters.")
     w("")
     w("## Files")
@@ -1091,7 +1091,7 @@ def write_readme(path: Path, owners, rows, plans, olay, flay, tickets, tlay) -> 
       f"{olay['blank_row']} and {olay['trailing_blank']}, fee row {flay['blank_row']}), the `合计` row "
       f"(fee row {flay['total_row']}, static numbers), the note `注：本表由客服部维护` (owner row {olay['note_row']}).")
     w("- The text dates, text periods and text amounts listed below: all are valid forms.")
-    w(f"- E's payment dated 2026-11-21 (after the as-of date, not after today).")
+    w("- E's payment dated 2026-11-21 (after the as-of date, not after today).")
     w("")
     w("## Engine-dependent points (decide, then pin in tests)")
     w("")

@@ -18,7 +18,6 @@ class DocumentSpec(BaseModel):
     template: str
     prefix: str
     number: str = "{prefix}〔{year}〕第{seq:04d}号"
-    per: str = "subject"  # subject: one notice per unit/ticket; report: one document per run
 
 
 class Catalogue(BaseModel):
