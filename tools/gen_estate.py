@@ -483,7 +483,6 @@ def generate(out_dir, units=20000, months=12, year=2026, seed=7, tickets=0):
 
     # ---------------- owners
     keys = list(_unit_keys(units))
-    [f"{b}-{u}-{r}" for b, u, r in keys]
     areas, methods, fee_forms = [], [], []
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(OWNER_SHEET)
