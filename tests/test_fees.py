@@ -42,6 +42,8 @@ def test_demo_night_holds_the_ladder_for_an_instalment_plan_on_time(demo_night):
     data, docs = notices_by_unit(demo_night.folder)
     held = [f for f in data if f["policy"] == "F11"]
     assert {f["subject"] for f in held} == {"2-2-1002"} and all(f["document"] is None for f in held)
+    # traceable to the fee row and to the agreement's instalments (分期协议 rows 2–4)
+    assert {(s["sheet"], s["row"]) for s in held[0]["sources"]} >= {("分期协议", 2), ("分期协议", 3), ("分期协议", 4)}
     assert "2-2-1002" not in docs
 
 

@@ -66,8 +66,9 @@ def _arrears(facts: FeeFacts, matches: list[list[Rule]], result: CheckResult):
     ladder: dict[str, list[tuple[Obligation, dict, Rule]]] = defaultdict(list)
     for (ob, fact), rules in zip(facts.arrears, matches):
         for rule in rules:
-            if rule.then.hold:
-                result.findings.append(_finding(rule, fact, ob.unit, ob.sources))
+            if rule.then.hold:  # the evidence is the fee rows and the instalment agreement's rows
+                sources = ob.sources + facts.instalment_sources.get(ob.unit, [])
+                result.findings.append(_finding(rule, fact, ob.unit, sources))
             elif not rule.then.step:
                 result.findings.append(_finding(rule, fact, ob.unit, ob.sources))
         steps = [r for r in rules if r.then.step]

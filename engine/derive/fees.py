@@ -55,6 +55,7 @@ class FeeFacts:
     settings: list[dict] = field(default_factory=list)
     rates: list[dict] = field(default_factory=list)
     owners: dict[str, Owner] = field(default_factory=dict)
+    instalment_sources: dict[str, list[Source]] = field(default_factory=dict)  # the agreement rows per unit
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -140,7 +141,7 @@ def derive_fee_facts(records: Records, book: RuleBook, as_of: datetime, today: d
         ob.amount_paid += paid
         ob.refs.append(fee.ref)
 
-    status, _ = instalment_status(records, as_of)
+    status, out.instalment_sources = instalment_status(records, as_of)
     pay_by = day + timedelta(days=int(book.param("notice_pay_within_days", day)))
     debit_days = book.param("bank_debit_days", day)
     rate_groups: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
