@@ -24,6 +24,7 @@ from .checks.tickets import check_tickets
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .read import read_ledgers
+from .read.kinds import KINDS
 from .record.output import staged_folder, write_json, write_json_list
 from .record.register import Register
 from .render.documents import assemble_batch, render_report, render_singles
@@ -102,7 +103,8 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         folder_name = as_of.date().isoformat()
         with staged_folder(out, folder_name) as tmp:
             counts = _counts(findings)
-            documents = _render_and_record(result, findings, counts, catalogue, forms, tmp, as_of, timer)
+            documents = _render_and_record(result, findings, counts, catalogue, forms, tmp, as_of, timer,
+                                           loaded.inventory)
             write_json(tmp / "run.json", _manifest(as_of, today, loaded, book, forms, counts, documents,
                                                    timer.durations, ledgers, rules))
         register.commit()
@@ -118,7 +120,7 @@ PARALLEL_MIN_NOTICES = 200  # below this, forking costs more than it saves
 
 
 def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: Path, folder: Path,
-                       as_of: datetime, timer: _Timer) -> dict[str, int]:
+                       as_of: datetime, timer: _Timer, inventory: list[dict]) -> dict[str, int]:
     """Documents (split across two worker processes when there are many) while the lists are written."""
     titles = sorted(result.notices)
     workers = 2 if sum(len(result.notices[t]) for t in titles) >= PARALLEL_MIN_NOTICES else 1
@@ -136,7 +138,7 @@ def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: 
 
     def record() -> None:
         with timer.stage("记录运行"):
-            _write_lists(folder, findings, result, counts, as_of)
+            _write_lists(folder, findings, result, counts, as_of, inventory)
 
     if workers == 1:
         record()
@@ -168,7 +170,8 @@ def _counts(findings: list[Finding]) -> dict[str, dict[str, int]]:
     }
 
 
-def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, counts, as_of: datetime) -> None:
+def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, counts, as_of: datetime,
+                 inventory: list[dict]) -> None:
     data = []
     for f in findings:
         item = f.to_json()
@@ -179,9 +182,21 @@ def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, cou
     summary = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
     summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
     summary += [[f"文书：{k}", len(v)] for k, v in sorted(result.notices.items())]
+    summary += [[f"台账：{s['file']} › {s.get('sheet') or ''}", _sheet_summary(s)] for s in inventory]
     write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, result.sheets, summary)
     for name, (header, rows) in result.csv.items():
         _write_csv(folder / name, header, rows)
+
+
+def _sheet_summary(sheet: dict) -> str:
+    """What was read of a sheet and which rows were skipped, so no row disappears unseen."""
+    if sheet.get("kind") is None:
+        return sheet["status"]
+    text = f"{KINDS[sheet['kind']].title}，表头第{sheet['header_row']}行，数据 {sheet['data_rows']} 行"
+    for reason, rows in sheet.get("skipped_rows", {}).items():
+        shown = "、".join(map(str, rows[:20])) + ("……" if len(rows) > 20 else "")
+        text += f"；跳过{reason}：第{shown}行"
+    return text
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:

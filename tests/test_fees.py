@@ -198,3 +198,10 @@ def test_generated_documents_open_in_word_libraries(demo_night):
     for path in paths:
         document = docx.Document(str(path))
         assert any("编号" in p.text for p in document.paragraphs), path.name
+
+
+def test_the_summary_sheet_names_every_skipped_row(demo_night):
+    wb = openpyxl.load_workbook(next(demo_night.folder.glob("异常清单_*.xlsx")))
+    summary = {r[0].value: r[1].value for r in wb["汇总"].iter_rows(min_row=2)}
+    assert summary["台账：2026年收费台账.xlsx › 10-11月"] == "收费台账，表头第3行，数据 204 行；跳过空行：第208行；跳过合计行：第209行"
+    assert summary["台账：2026年收费台账.xlsx › 说明"] == "未识别"
