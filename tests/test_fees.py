@@ -205,3 +205,12 @@ def test_the_summary_sheet_names_every_skipped_row(demo_night):
     summary = {r[0].value: r[1].value for r in wb["汇总"].iter_rows(min_row=2)}
     assert summary["台账：2026年收费台账.xlsx › 10-11月"] == "收费台账，表头第3行，数据 204 行；跳过空行：第208行；跳过合计行：第209行"
     assert summary["台账：2026年收费台账.xlsx › 说明"] == "未识别"
+
+
+def test_bank_debit_reminder_waits_for_the_debit_day_of_the_due_month(tmp_path, night):
+    rows = [["1-1-102", "物业费", "2026-12", 80, None, None, "2026-12-15"]]  # 李秀英 pays by 银行代扣
+    ledgers = small_estate(tmp_path / "l", rows)
+    reminders = lambda d: [f["rule"] for f in json.loads((night(ledgers, tmp_path / d, d).folder / "findings.json")
+                                                          .read_text(encoding="utf-8")) if f["policy"] == "F2"]
+    assert reminders("2026-11-20") == []  # the 11-21 debit is November's, not December's
+    assert reminders("2026-12-07") == ["F2-2"]  # three days before the 12-10 debit

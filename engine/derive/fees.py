@@ -167,7 +167,8 @@ def derive_fee_facts(records: Records, book: RuleBook, as_of: datetime, today: d
             fact["late_fee_ratio"] = float(ob.late_fee / ob.outstanding)
             out.arrears.append((ob, fact))
         else:
-            debit = next_debit_date(day, debit_days)
+            # F1: a period's fee is collected on the debit days of its due month, from tonight on
+            debit = next_debit_date(max(day, ob.due_date.replace(day=1)), debit_days)
             fact = {**base, "fact": "upcoming", "days_to_due": -days_late,
                     "payment_method": (owner.payment_method if owner and owner.payment_method else "未登记"),
                     "days_to_debit": (debit - day).days, "debit_date": debit.isoformat()}
