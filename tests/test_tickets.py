@@ -209,3 +209,24 @@ def test_the_sample_sheet_keeps_hashes_whole_and_masks_reporters(ledgers, tmp_pa
     assert [r[4] for r in rows] and all(r[7] == sample_key(datetime(2026, 11, 9).date(), r[0], r[4]) for r in rows)
     ledger = list(wb["投诉台帐"].iter_rows(min_row=2, values_only=True))
     assert ledger[0][2] == "王**"
+
+
+def test_duplicate_ticket_numbers_and_unknown_related_tickets_are_data_findings(tmp_path, night):
+    folder = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 100, 100, "2026-11-01", None]])
+    write_xlsx(folder / "t.xlsx", {"工单": [
+        HEADER,
+        ticket("D1", "报修", 受理时间=dt("2026-11-20 08:00")),
+        ticket("D1", "报修", 受理时间=dt("2026-11-20 09:00")),
+        ticket("D2", "投诉", 等级="轻微", 关联工单="NOPE", 受理时间=dt("2026-11-20 10:00")),
+    ]})
+    data = findings_of(night(folder, tmp_path / "out", "2026-11-20"))
+    messages = [f["message"] for f in data if f["policy"] == "DATA"]
+    assert "t.xlsx › 工单 › 第3行 › 工单号: D1 — 工单号重复（与 t.xlsx › 工单 › 第2行 相同），本行未参与时限检查" in messages
+    assert "t.xlsx › 工单 › 第4行 › 关联工单: NOPE — 关联工单在台账中找不到，无法判断是否二次投诉或返修" in messages
+
+
+def test_a_ledgers_folder_with_tickets_only(tmp_path, night):
+    folder = tmp_path / "l"
+    write_xlsx(folder / "t.xlsx", {"工单": [HEADER, ticket("S1", "投诉", 等级="轻微", 受理时间=dt("2026-11-19 08:00"))]})
+    data = findings_of(night(folder, tmp_path / "out", "2026-11-20"))
+    assert {f["rule"] for f in data if f["subject"] == "S1"} == {"C2-1", "C5-1"}

@@ -36,6 +36,8 @@ def _item_key(ob: Obligation) -> str:
 
 def check_fees(records: Records, book: RuleBook, as_of: datetime, today: date, register: Register,
                docs: dict[str, DocumentSpec]) -> CheckResult:
+    if not records.of("fees"):
+        return CheckResult()
     day = as_of.date()
     facts = derive_fee_facts(records, book, as_of, today)
     result = CheckResult(findings=list(facts.findings))
