@@ -29,6 +29,7 @@ from .record.output import staged_folder, write_json, write_json_list
 from .record.register import Register
 from .render.documents import assemble_batch, render_report, render_singles
 from .render.parallel import run_jobs
+from .render.ziputil import Piece
 from .render.mask import scrub
 from .render.workbook import write_workbook
 from .rules import load_rulebook
@@ -127,14 +128,14 @@ def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: 
     parts_dir = folder / ".parts"
     parts_dir.mkdir()
 
-    def render_share(k: int) -> int:
-        done = 0
+    def render_share(k: int) -> dict[str, Piece]:
+        pieces = {}
         for title in titles:
             notices = result.notices[title]
             share = notices[k * len(notices) // workers:(k + 1) * len(notices) // workers]
-            done += render_singles(forms / catalogue.documents[title].template, catalogue.company, share,
-                                   folder / "通知书" / title, parts_dir / f"{title}.{k}")
-        return done
+            pieces[title] = render_singles(forms / catalogue.documents[title].template, catalogue.company, share,
+                                           folder / "通知书" / title, parts_dir / f"{title}.{k}")
+        return pieces
 
     def record() -> None:
         with timer.stage("记录运行"):
@@ -144,14 +145,14 @@ def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: 
         record()
     with timer.stage("生成文书"):
         if workers == 1:
-            render_share(0)
+            shares = [render_share(0)]
         else:
-            run_jobs([record] + [lambda k=k: render_share(k) for k in range(workers)])
+            shares = run_jobs([record] + [lambda k=k: render_share(k) for k in range(workers)])[1:]
         documents: dict[str, int] = {}
         for title in titles:
             notices = result.notices[title]
             assemble_batch(forms / catalogue.documents[title].template, catalogue.company,
-                           [parts_dir / f"{title}.{k}" for k in range(workers)],
+                           [share[title] for share in shares],
                            folder / "打印批次" / f"打印批次_{title}_{len(notices)}份.docx")
             documents[title] = len(notices)
         for title in sorted(result.reports):

@@ -15,7 +15,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
-from .ziputil import PackageWriter
+from .ziputil import PackageWriter, Piece, PieceWriter, piece
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -95,51 +95,40 @@ def _single_path(single_dir: Path, n: dict) -> Path:
     return single_dir / f"{safe_filename(n['number'])}_{safe_filename(key)}.docx"
 
 
-def render_singles(template: Path, company: str, notices: list[dict], single_dir: Path, part: Path) -> int:
-    """One .docx per notice; each notice's page content is appended to ``part`` for the print batch."""
+def render_singles(template: Path, company: str, notices: list[dict], single_dir: Path, part: Path) -> Piece:
+    """One .docx per notice; the notices' page contents, compressed, go to ``part`` for the print batch."""
     single_dir.mkdir(parents=True, exist_ok=True)
     tpl = NoticeTemplate(template, company)
-    with part.open("wb") as fh:
-        for i, n in enumerate(notices):
-            body = tpl.body(n)
-            tpl.package(body, _single_path(single_dir, n))
-            if i:
-                fh.write(PAGE_BREAK.encode("utf-8"))
-            fh.write(_split_body(body)[1].encode("utf-8"))
-    return len(notices)
+    writer = PieceWriter(part)
+    for i, n in enumerate(notices):
+        body = tpl.body(n)
+        tpl.package(body, _single_path(single_dir, n))
+        if i:
+            writer.write(PAGE_BREAK.encode("utf-8"))
+        writer.write(_split_body(body)[1].encode("utf-8"))
+    return writer.close()
 
 
-def assemble_batch(template: Path, company: str, parts: list[Path], batch_path: Path) -> None:
-    """The print batch: one .docx, a page per notice, streamed from the parts in order."""
+def assemble_batch(template: Path, company: str, parts: list[Piece], batch_path: Path) -> None:
+    """The print batch: one .docx, a page per notice, joined from the already compressed parts in order."""
     tpl = NoticeTemplate(template, company)
     opening, _, closing = _split_body(tpl.body_empty())
     batch_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(batch_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as batch:
-        for name, data in tpl.parts.items():
-            if name != "word/document.xml":
-                batch.writestr(name, data)
-        with batch.open("word/document.xml", "w", force_zip64=True) as doc:
-            doc.write((tpl._head + opening).encode("utf-8"))
-            first = True
-            for part in parts:
-                if part.stat().st_size == 0:
-                    continue
-                if not first:
-                    doc.write(PAGE_BREAK.encode("utf-8"))
-                first = False
-                with part.open("rb") as fh:
-                    while chunk := fh.read(1 << 20):
-                        doc.write(chunk)
-            doc.write((closing + tpl._tail).encode("utf-8"))
+    pieces = [piece((tpl._head + opening).encode("utf-8"))]
+    for part in (p for p in parts if p.size):
+        if len(pieces) > 1:
+            pieces.append(piece(PAGE_BREAK.encode("utf-8")))
+        pieces.append(part)
+    pieces.append(piece((closing + tpl._tail).encode("utf-8"), last=True))
+    tpl._writer.write_pieces(batch_path, pieces)
 
 
 def render_notices(template: Path, title: str, notices: list[dict], company: str, batch_dir: Path,
                    single_dir: Path) -> Path:
     """The print batch and the single files, in this process."""
     part = single_dir.parent / f".{title}.part"
-    render_singles(template, company, notices, single_dir, part)
     batch_path = batch_dir / f"打印批次_{title}_{len(notices)}份.docx"
-    assemble_batch(template, company, [part], batch_path)
+    assemble_batch(template, company, [render_singles(template, company, notices, single_dir, part)], batch_path)
     part.unlink()
     return batch_path
 
