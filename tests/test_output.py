@@ -83,3 +83,23 @@ def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_
     batch = lambda r: document_text(r.folder / "打印批次" / "打印批次_催费通知书_7份.docx")
     assert batch(one) == batch(two) and batch(one).count("通知编号") == 7
     assert not (two.folder / ".parts").exists()
+
+
+def test_documents_joined_from_compressed_pieces_read_back_exactly(tmp_path):
+    import random
+    import zipfile
+    import zlib
+
+    from engine.render.ziputil import PackageWriter, PieceWriter, crc32_combine, piece
+
+    rng = random.Random(5)
+    texts = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 5000))) for _ in range(4)]
+    assert crc32_combine(zlib.crc32(texts[0]), zlib.crc32(texts[1]), len(texts[1])) == zlib.crc32(texts[0] + texts[1])
+    writer = PieceWriter(tmp_path / "middle.part")
+    writer.write(texts[1])
+    writer.write(texts[2])
+    pieces = [piece(texts[0]), writer.close(), piece(texts[3], last=True)]
+    PackageWriter({"a.xml": b"<a/>", "doc.xml": b""}, "doc.xml").write_pieces(tmp_path / "p.zip", pieces)
+    with zipfile.ZipFile(tmp_path / "p.zip") as z:
+        assert z.testzip() is None
+        assert z.read("doc.xml") == b"".join(texts) and z.read("a.xml") == b"<a/>"
