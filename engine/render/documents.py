@@ -123,16 +123,6 @@ def assemble_batch(template: Path, company: str, parts: list[Piece], batch_path:
     tpl._writer.write_pieces(batch_path, pieces)
 
 
-def render_notices(template: Path, title: str, notices: list[dict], company: str, batch_dir: Path,
-                   single_dir: Path) -> Path:
-    """The print batch and the single files, in this process."""
-    part = single_dir.parent / f".{title}.part"
-    batch_path = batch_dir / f"打印批次_{title}_{len(notices)}份.docx"
-    assemble_batch(template, company, [render_singles(template, company, notices, single_dir, part)], batch_path)
-    part.unlink()
-    return batch_path
-
-
 def render_report(template: Path, title: str, report: dict, company: str, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{safe_filename(report.get('title') or title)}.docx"

@@ -13,15 +13,6 @@ def mask_phone(phone: str | None) -> str:
     return "*" * len(digits)
 
 
-def mask_id(number: str | None) -> str:
-    if not number:
-        return ""
-    s = str(number).strip()
-    if len(s) <= 4:
-        return "*" * len(s)
-    return s[:3] + "*" * (len(s) - 7) + s[-4:] if len(s) > 7 else "*" * (len(s) - 2) + s[-2:]
-
-
 def mask_name(name: str | None) -> str:
     """张三丰 → 张**: for lists that only need to say whose it is."""
     if not name:
