@@ -1,8 +1,9 @@
 """Word documents from the templates in ``forms/`` (docxtpl, Jinja with autoescape).
 
-Each template renders a list of notices, a page per notice, so the print batch
-for a document type is one render of the whole list; the single files are cut
-from the same render, not rendered again one by one.
+Each template renders a list of notices, a page per notice (staff can render a
+list of one or of many in Word tooling alike). Here the template is compiled
+once and each notice rendered once: that render is packaged as the notice's own
+file, and its page content joins the print batch for its document type.
 """
 from __future__ import annotations
 
