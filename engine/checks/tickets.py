@@ -57,7 +57,7 @@ def check_tickets(records: Records, book: RuleBook, as_of: datetime, register: R
             if _reportable(rule, clock, tf, recent):
                 finding = _finding(rule, tf, clock)
                 if rule.then.document and (clock is None or clock.state == OVERDUE):
-                    _issue(finding, rule, tf, day, register, docs, result, clock)
+                    _issue(finding, rule, tf, as_of, register, docs, result, clock)
                 result.findings.append(finding)
                 if rule.policy == "C5":
                     escalated.append(_ledger_row(tf, clock, finding))
@@ -121,9 +121,10 @@ def _duration(delta: timedelta) -> str:
     return (f"{days}天" if days else "") + (f"{hours}小时" if hours else "") + (f"{mins}分钟" if mins or not (days or hours) else "")
 
 
-def _issue(finding: Finding, rule: Rule, tf: TicketFact, day: date, register: Register,
+def _issue(finding: Finding, rule: Rule, tf: TicketFact, as_of: datetime, register: Register,
            docs: dict[str, DocumentSpec], result: CheckResult, clock: ClockResult | None) -> None:
     """One escalation document per ticket and rule, numbered once; later nights only point back to it."""
+    day = as_of.date()
     spec = docs[rule.then.document]
     t = tf.ticket
     notice = register.tonight(t.ticket_id, spec.prefix)
@@ -139,15 +140,11 @@ def _issue(finding: Finding, rule: Rule, tf: TicketFact, day: date, register: Re
         "unit": t.unit.display if t.unit else "公共区域", "reporter": mask_name(t.reporter), "content": t.content or "",
         "level": t.level or "未分级", "source": t.source or "", "received_at": fmt(t.received_at),
         "department": t.department or "", "handler": t.handler or "",
-        "deadline": fmt(clock.deadline) if clock else "", "elapsed": _duration(datetime.combine(day, datetime.max.time()) - t.received_at)
-        if clock is None else _duration((clock.met_at or _now(day)) - clock.start),
+        "deadline": fmt(clock.deadline) if clock else "",
+        "elapsed": _duration(((clock.met_at if clock else None) or as_of) - t.received_at),
         "related_ticket": t.related_ticket or "", "citation": rule.citation, "issue_date": cn_date(day),
         "escalate_to": rule.then.escalate_to or "", "reason": finding.message,
     })
-
-
-def _now(day: date) -> datetime:
-    return datetime.combine(day, datetime.max.time().replace(microsecond=0))
 
 
 def _sla_row(tf: TicketFact, state: str, clock: ClockResult | None, rule: Rule | None) -> list:
