@@ -28,7 +28,7 @@ from .read.kinds import KINDS
 from .record.output import staged_folder, write_json, write_json_list
 from .record.register import Register
 from .render.documents import assemble_batch, render_report, render_singles
-from .render.parallel import run_jobs
+from .render.parallel import Workers
 from .render.ziputil import Piece
 from .render.mask import scrub
 from .render.workbook import write_workbook
@@ -95,17 +95,20 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
 
     register = Register(out / "register.sqlite")
     register.load(as_of.date())
+    workers = Workers(enabled=False)  # replaced below on a large night; closed whatever happens
     try:
         with timer.stage("应用规则"):
             result.merge(check_fees(records, book, as_of, today, register, catalogue.documents))
             result.merge(check_tickets(records, book, as_of, register, catalogue.documents, calendar))
-        del records  # past the rules only the findings and notices are needed: free before forking
+        del records  # past the rules only the findings and notices are needed
+        # A large night's documents are rendered by worker processes while this one writes the lists.
+        workers = Workers(enabled=sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS)
         findings = sorted(result.findings, key=Finding.sort_key)
         folder_name = as_of.date().isoformat()
         with staged_folder(out, folder_name) as tmp:
             counts = _counts(findings)
             documents = _render_and_record(result, findings, counts, catalogue, forms, tmp, as_of, timer,
-                                           loaded.inventory)
+                                           loaded.inventory, workers)
             write_json(tmp / "run.json", _manifest(as_of, today, loaded, book, forms, counts, documents,
                                                    timer.durations, ledgers, rules))
         register.commit()
@@ -113,29 +116,55 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         register.rollback()
         raise
     finally:
+        workers.close()
         register.close()
     return RunResult(as_of, out / folder_name, findings, counts, documents, timer.durations)
 
 
-PARALLEL_MIN_NOTICES = 200  # below this, forking costs more than it saves
+PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are rendered in this process: workers cost more to start
+
+
+def _plan_shares(notices: dict[str, list[dict]], workers: int) -> list[list[tuple[str, list[dict]]]]:
+    """Split the documents between the workers evenly by count: the largest document type is cut in two,
+    the others go whole to the less busy worker (each document type a worker touches costs it a template)."""
+    if workers == 1 or not notices:
+        return [list(notices.items())] + [[] for _ in range(workers - 1)]
+    assert workers == 2, "the split below is for two workers"
+    plan: list[list[tuple[str, list[dict]]]] = [[], []]
+    load = [0, 0]
+    by_size = sorted(notices, key=lambda t: (-len(notices[t]), t))
+    biggest, rest = by_size[0], by_size[1:]
+    for title in rest:
+        k = load.index(min(load))
+        plan[k].append((title, notices[title]))
+        load[k] += len(notices[title])
+    big = notices[biggest]
+    # cut the biggest so the two loads end equal (as far as it allows), keeping its notices in order
+    first = max(0, min(len(big), (len(big) + load[1] - load[0]) // 2))
+    plan[0].insert(0, (biggest, big[:first]))
+    plan[1].insert(0, (biggest, big[first:]))
+    return [[(t, n) for t, n in jobs if n] for jobs in plan]
+
+
+def render_share(jobs: list[tuple]) -> list[Piece]:
+    """Render one worker's share of every document type (a module-level function, so workers can run it)."""
+    return [render_singles(*job) for job in jobs]
 
 
 def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: Path, folder: Path,
-                       as_of: datetime, timer: _Timer, inventory: list[dict]) -> dict[str, int]:
-    """Documents (split across two worker processes when there are many) while the lists are written."""
+                       as_of: datetime, timer: _Timer, inventory: list[dict], pool: Workers) -> dict[str, int]:
+    """Documents (split across the worker processes on a large night) while the lists are written."""
     titles = sorted(result.notices)
-    workers = 2 if sum(len(result.notices[t]) for t in titles) >= PARALLEL_MIN_NOTICES else 1
+    workers = pool.count
     parts_dir = folder / ".parts"
     parts_dir.mkdir()
 
-    def render_share(k: int) -> dict[str, Piece]:
-        pieces = {}
-        for title in titles:
-            notices = result.notices[title]
-            share = notices[k * len(notices) // workers:(k + 1) * len(notices) // workers]
-            pieces[title] = render_singles(forms / catalogue.documents[title].template, catalogue.company, share,
-                                           folder / "通知书" / title, parts_dir / f"{title}.{k}")
-        return pieces
+    def share(k: int) -> list[tuple]:
+        """Worker k's jobs: (template, company, notices, folder, part file) for each document type it renders."""
+        return [(forms / catalogue.documents[title].template, catalogue.company, notices,
+                 folder / "通知书" / title, parts_dir / f"{title}.{k}") for title, notices in plan[k]]
+
+    plan = _plan_shares({t: result.notices[t] for t in titles}, workers)
 
     def record() -> None:
         with timer.stage("记录运行"):
@@ -145,14 +174,14 @@ def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: 
         record()
     with timer.stage("生成文书"):
         if workers == 1:
-            shares = [render_share(0)]
+            shares = [render_share(share(0))]
         else:
-            shares = run_jobs([record] + [lambda k=k: render_share(k) for k in range(workers)])[1:]
+            shares = pool.run(record, [(render_share, (share(k),)) for k in range(workers)])
         documents: dict[str, int] = {}
         for title in titles:
             notices = result.notices[title]
-            assemble_batch(forms / catalogue.documents[title].template, catalogue.company,
-                           [share[title] for share in shares],
+            parts = [piece for k, pieces in enumerate(shares) for (t, _), piece in zip(plan[k], pieces) if t == title]
+            assemble_batch(forms / catalogue.documents[title].template, catalogue.company, parts,
                            folder / "打印批次" / f"打印批次_{title}_{len(notices)}份.docx")
             documents[title] = len(notices)
         for title in sorted(result.reports):

@@ -75,7 +75,7 @@ def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_
     owners = [[f"1-1-{100 + i}", f"业主{i}", "13812345678", None, 90, "现金"] for i in range(7)]
     ledgers = small_estate(tmp_path / "l", rows, owners)
     one = night(ledgers, tmp_path / "one", "2026-11-20")
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_NOTICES", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
     two = night(ledgers, tmp_path / "two", "2026-11-20")
     singles = lambda r: {p.name: p.read_bytes() for p in (r.folder / "通知书" / "催费通知书").iterdir()}
     assert len(singles(one)) == 7 and singles(one) == singles(two)
@@ -103,3 +103,21 @@ def test_documents_joined_from_compressed_pieces_read_back_exactly(tmp_path):
     with zipfile.ZipFile(tmp_path / "p.zip") as z:
         assert z.testzip() is None
         assert z.read("doc.xml") == b"".join(texts) and z.read("a.xml") == b"<a/>"
+
+
+def test_the_compiled_template_renders_what_docxtpl_renders(tmp_path):
+    from engine.render.documents import NoticeTemplate, document_text, render_bytes
+
+    notice = {"number": "催字〔2026〕第0007号", "title": "最后催费通知书", "unit": "1-1-101", "unit_key": "1-1-101",
+              "owner_name": "王<&>建国", "issue_date": "2026年11月20日", "pay_by": "2026年11月27日", "deadline_days": 7,
+              "citation": "004 › 入住手续办理作业指导书 › ⑥", "items": [
+                  {"item": "物业费", "period": "2026年10月", "amount_due": "250.00", "amount_paid": "0.00",
+                   "outstanding": "250.00", "due_date": "2026年10月15日", "days_late": 36, "late_fee": "4.50"}],
+              "total_outstanding": "250.00", "total_late_fee": "4.50", "total": "254.50",
+              "late_fee_rate_text": "每日万分之5", "late_fee_basis": "按《物业服务合同》约定计收违约金"}
+    template = REPO / "forms" / "最后催费通知书.docx"
+    ours = NoticeTemplate(template, "XX物业服务中心")
+    ours.package(ours.body(notice), tmp_path / "ours.docx")
+    theirs = render_bytes(template, {"notices": [notice], "company": "XX物业服务中心"})
+    assert document_text(tmp_path / "ours.docx") == document_text(theirs)
+    assert "王<&>建国" in document_text(theirs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -34,8 +35,11 @@ def render_bytes(template: Path, context: dict) -> bytes:
 
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
-_PARA_OPEN = re.compile(r"<w:p([ >])")
-_PARA_OPEN_NL = re.compile(r"\n<w:p([ >])")
+
+
+@lru_cache(maxsize=16)
+def notice_template(path: Path, company: str) -> "NoticeTemplate":
+    return NoticeTemplate(path, company)
 
 
 class NoticeTemplate:
@@ -55,7 +59,10 @@ class NoticeTemplate:
         self._tpl.render_init()
         env = Environment(autoescape=True)
         src = self._tpl.patch_xml(self._tpl.get_xml())
-        self._template = env.from_string(_PARA_OPEN.sub(r"\n<w:p\1", src))
+        # docxtpl puts each <w:p on its own line before rendering (for Jinja's error line numbers) and
+        # takes the newlines out again afterwards; the output is the same without either step.
+        self._template = env.from_string(src)
+        self._escaped_braces = any(tok in src for tok in ("{_{", "}_}", "{_%", "%_}"))
         shell = render_bytes(path, {"notices": [], "company": company})
         with zipfile.ZipFile(BytesIO(shell)) as z:
             self.parts = {info.filename: z.read(info.filename) for info in z.infolist()}
@@ -67,8 +74,8 @@ class NoticeTemplate:
 
     def body(self, notice: dict) -> str:
         xml = self._template.render({"notices": [notice], "company": self.company})
-        xml = _PARA_OPEN_NL.sub(r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if self._escaped_braces:  # literal {{ }} a template author escaped as {_{ }_}
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in xml for ch in "\t\n\a\f"):  # only then is there a listing for docxtpl to resolve
             xml = self._tpl.resolve_listing(xml)
         return xml
@@ -99,7 +106,7 @@ def _single_path(single_dir: Path, n: dict) -> Path:
 def render_singles(template: Path, company: str, notices: list[dict], single_dir: Path, part: Path) -> Piece:
     """One .docx per notice; the notices' page contents, compressed, go to ``part`` for the print batch."""
     single_dir.mkdir(parents=True, exist_ok=True)
-    tpl = NoticeTemplate(template, company)
+    tpl = notice_template(template, company)
     writer = PieceWriter(part)
     for i, n in enumerate(notices):
         body = tpl.body(n)
@@ -112,7 +119,7 @@ def render_singles(template: Path, company: str, notices: list[dict], single_dir
 
 def assemble_batch(template: Path, company: str, parts: list[Piece], batch_path: Path) -> None:
     """The print batch: one .docx, a page per notice, joined from the already compressed parts in order."""
-    tpl = NoticeTemplate(template, company)
+    tpl = notice_template(template, company)
     opening, _, closing = _split_body(tpl.body_empty())
     batch_path.parent.mkdir(parents=True, exist_ok=True)
     pieces = [piece((tpl._head + opening).encode("utf-8"))]

@@ -1,54 +1,49 @@
 """Run independent output jobs side by side on the machine's cores.
 
-Where the operating system can fork (Linux, macOS), each extra job runs in a
-forked child that inherits the night's data, and sends its (small) result
-back through a pipe; an error in a child is raised in the parent with the
-child's traceback. Elsewhere the jobs simply run one after another.
+The document shares go to fresh worker processes (the ``spawn`` start
+method, on every operating system): each receives only its notices, pickled,
+so nothing of the night's large in-memory data is shared with it (forking
+would share it copy-on-write). While they start and render, the calling
+process writes the lists. (Starting them earlier, during the rules, was
+measured slower: their imports then compete with the rules for the cores.)
 """
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-import traceback
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
 
+WORKERS = 2
 
-def run_jobs(jobs: list[Callable[[], Any]]) -> list[Any]:
-    if len(jobs) < 2 or not hasattr(os, "fork"):
-        return [job() for job in jobs]
-    children: list[tuple[int, int]] = []
-    try:
-        for job in jobs[1:]:
-            read_fd, write_fd = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # child: run the job, report, leave without running the parent's cleanup
-                os.close(read_fd)
-                try:
-                    payload = pickle.dumps(("ok", job()))
-                except BaseException:  # noqa: BLE001 - everything goes back to the parent
-                    payload = pickle.dumps(("error", traceback.format_exc()))
-                with os.fdopen(write_fd, "wb") as fh:
-                    fh.write(payload)
-                os._exit(0)
-            os.close(write_fd)
-            children.append((pid, read_fd))
-        results = [jobs[0]()]
-        while children:
-            pid, read_fd = children.pop(0)
-            with os.fdopen(read_fd, "rb") as fh:
-                data = fh.read()
-            os.waitpid(pid, 0)
-            status, value = pickle.loads(data) if data else ("error", "子进程意外退出")
-            if status == "error":
-                raise RuntimeError(f"并行生成输出时出错:\n{value}")
-            results.append(value)
-        return results
-    finally:
-        for pid, read_fd in children:  # the parent failed: stop and reap the children
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            os.close(read_fd)
+
+def _warm_up() -> None:
+    from . import documents  # noqa: F401  (docxtpl, jinja2, lxml: the slow imports)
+
+
+class Workers:
+    """A pool of document workers; ``Workers(False)`` runs everything in this process instead."""
+
+    def __init__(self, enabled: bool):
+        self._pool: ProcessPoolExecutor | None = None
+        if enabled:
+            self._pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(WORKERS):
+                self._pool.submit(_warm_up)
+
+    @property
+    def count(self) -> int:
+        return WORKERS if self._pool else 1
+
+    def run(self, own_job: Callable[[], Any], calls: list[tuple[Callable, tuple]]) -> list[Any]:
+        """Run ``calls`` (module-level function, arguments) in the workers while ``own_job`` runs here."""
+        if self._pool is None:
+            own_job()
+            return [fn(*args) for fn, args in calls]
+        futures: list[Future] = [self._pool.submit(fn, *args) for fn, args in calls]
+        own_job()
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
