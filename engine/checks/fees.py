@@ -44,7 +44,9 @@ def check_fees(records: Records, book: RuleBook, as_of: datetime, today: date, r
     arrears_facts = [f for _, f in facts.arrears]
     upcoming_facts = [f for _, f in facts.upcoming]
     matches = apply_rules(book, "fees", arrears_facts + upcoming_facts + facts.settings + facts.rates, day)
-    n1, n2, n3 = len(arrears_facts), len(arrears_facts) + len(upcoming_facts), len(arrears_facts) + len(upcoming_facts) + len(facts.settings)
+    n1 = len(arrears_facts)
+    n2 = n1 + len(upcoming_facts)
+    n3 = n2 + len(facts.settings)
 
     ladder = _arrears(facts, matches[:n1], result)
     _notices(ladder, facts, book, day, register, docs, result)
