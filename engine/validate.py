@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -125,9 +125,11 @@ class GenericRecord(BaseModel):
 MODELS: dict[str, type] = {"owners": Owner, "fees": Fee, "instalments": Instalment, "tickets": Ticket}
 
 
-class Records(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    by_kind: dict[str, list] = {}
+@dataclass
+class Records:
+    """The validated records of a night, by ledger kind."""
+
+    by_kind: dict[str, list] = field(default_factory=dict)
 
     def of(self, kind: str) -> list:
         return self.by_kind.get(kind, [])

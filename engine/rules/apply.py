@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -67,15 +67,10 @@ class ExampleResult:
 
 
 def _example_moment(value) -> datetime:
-    from ..read.parse import parse_datetime
+    """An example's as-of moment, read like --as-of (a date means the end of that day); fixed when absent."""
+    from .. import parse_as_of
 
-    if value is None:
-        return datetime(2026, 1, 1, 23, 59, 59)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, time(23, 59, 59))
-    text = str(value)
-    moment = parse_datetime(text)
-    return moment.replace(hour=23, minute=59, second=59) if len(text.strip()) <= 10 else moment
+    return parse_as_of(str(value) if value is not None else "2026-01-01")
 
 
 def run_examples(book: RuleBook) -> list[ExampleResult]:

@@ -26,7 +26,6 @@ class RuleFile:
     path: Path
     model: RuleFileModel
     raw: Any
-    sha256: str
 
     @property
     def name(self) -> str:
@@ -128,7 +127,7 @@ def load_rule_file(path: Path) -> RuleFile:
         for ref in _param_refs(rule.when):
             if ref not in model.parameters:
                 raise RuleFileError(f"{path.name}:{line_of(raw, ('rules', i, 'when'))}: 规则 {rule.id} 引用了未定义的参数 ${ref}")
-    return RuleFile(path, model, raw, hashlib.sha256(path.read_bytes()).hexdigest())
+    return RuleFile(path, model, raw)
 
 
 def _param_refs(node) -> Iterator[str]:
