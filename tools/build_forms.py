@@ -681,7 +681,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=FORMS, help="output folder (default: forms/)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
+    from plugins import area_modules  # each policy area's own templates (tools/form_areas/)
+    builders = dict(BUILDERS)
+    for module in area_modules("form_areas"):
+        builders.update(module.BUILDERS)
+    for name, build in builders.items():
         save_deterministic(build(), args.out / name)
         print(args.out / name)
     return 0

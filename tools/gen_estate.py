@@ -604,6 +604,8 @@ def generate(out_dir, units=20000, months=12, year=2026, seed=7, tickets=0):
         ts = add_tickets(out, n=tickets, units=units, year=year, seed=seed + 4)
         summary["tickets"] = ts
         summary["sizes"][TICKET_FILE] = ts["size"]
+    from plugins import area_modules  # each policy area's own benchmark ledgers (tools/bench_areas/)
+    summary["areas"] = {m.__name__.split(".")[-1]: m.generate(Path(out), units, seed) for m in area_modules("bench_areas")}
     return summary
 
 

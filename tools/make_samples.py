@@ -1419,6 +1419,11 @@ def main(argv=None) -> int:
     tickets = build_tickets()
     tlay = write_ticket_xlsx(out / TICKET_FILE, tickets)
     write_readme(out / "README.md", owners, rows, plans, olay, flay, tickets, tlay)
+    from plugins import area_modules  # each policy area's own demo ledgers (tools/sample_areas/)
+    sections = [m.write(out) for m in area_modules("sample_areas")]
+    if sections:
+        with (out / "README.md").open("a", encoding="utf-8") as fh:
+            fh.write("".join("\n" + s.strip() + "\n" for s in sections))
 
     for name in (OWNER_FILE, FEE_FILE, TICKET_FILE, LOCK_FILE, "README.md"):
         p = out / name
