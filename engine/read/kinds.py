@@ -1,26 +1,47 @@
 """The ledger kinds and the header names staff actually write (shared/ledgers.md).
 
-A kind is recognised from its headers; the mapping file in the ledgers folder
-can pin a sheet to a kind and rename columns for anything not listed here.
+The vocabulary is data, not code: one YAML file per kind in ``engine/read/vocab/``::
+
+    name: keys
+    title: 钥匙借用登记表
+    fields:
+      - {name: key_id, type: text, required: true, aliases: [钥匙编号, 钥匙号], label: 钥匙编号}
+
+Every ``*.yaml`` in that folder is a kind (files starting with ``_`` are shared
+vocabularies, e.g. ``_address.yaml``, the split-address columns). A kind is
+recognised from its headers (a score over the whole header row, see
+``sheets.py``); the mapping file in the ledgers folder can pin a sheet to a kind
+and rename columns for anything not listed here.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
+TYPES = ("text", "unit", "date", "datetime", "period", "amount", "int", "bool")
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file that cannot be used (names the file)."""
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     aliases: tuple[str, ...]
-    type: str = "text"  # text | unit | date | datetime | period | amount | int
+    type: str = "text"  # text | unit | date | datetime | period | amount | int | bool
     required: bool = False
     label: str = ""  # Chinese name used in messages when the sheet has no header for it
 
     @property
     def title(self) -> str:
-        return self.label or self.aliases[0]
+        return self.label or (self.aliases[0] if self.aliases else self.name)
 
 
 @dataclass(frozen=True)
@@ -36,112 +57,106 @@ class KindSpec:
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
 
-
-UNIT_ALIASES = ("房号", "房间号", "户号", "单元号", "房屋编号")
-
-KINDS: dict[str, KindSpec] = {
-    k.name: k
-    for k in (
-        KindSpec("owners", "业主档案", (
-            FieldSpec("unit", UNIT_ALIASES, "unit", True),
-            FieldSpec("owner_name", ("业主姓名", "业主", "姓名", "客户名称"), "text", True),
-            FieldSpec("phone", ("联系电话", "电话", "手机", "手机号", "联系方式")),
-            FieldSpec("id_number", ("身份证号", "证件号码", "身份证")),
-            FieldSpec("area_m2", ("建筑面积", "面积", "计费面积", "建筑面积(㎡)"), "amount"),
-            FieldSpec("handover_date", ("交房日期", "入伙日期", "入住日期"), "date"),
-            FieldSpec("payment_method", ("缴费方式",)),
-            FieldSpec("address", ("邮寄地址", "通讯地址")),
-        )),
-        KindSpec("fees", "收费台账", (
-            FieldSpec("unit", UNIT_ALIASES, "unit", True),
-            FieldSpec("item", ("收费项目", "费用项目", "费用名称", "科目"), "text", True),
-            FieldSpec("period", ("所属期", "费用月份", "计费月份", "账期"), "period", True),
-            FieldSpec("amount_due", ("应收金额", "应收", "应缴金额"), "amount", True),
-            FieldSpec("amount_paid", ("实收金额", "实收", "已缴金额"), "amount"),
-            FieldSpec("paid_date", ("缴费日期", "收款日期"), "datetime"),
-            FieldSpec("due_date", ("缴费期限", "应缴日期"), "date"),
-            FieldSpec("instalment", ("分期协议", "分期协议编号"), "text"),
-            FieldSpec("note", ("备注",)),
-        )),
-        KindSpec("instalments", "分期缴费协议", (
-            FieldSpec("unit", UNIT_ALIASES, "unit", True),
-            FieldSpec("agreement", ("协议编号", "分期协议编号")),
-            FieldSpec("seq", ("期次", "分期期次"), "int"),
-            FieldSpec("due_date", ("约定缴费日期", "分期缴费日期"), "date", True),
-            FieldSpec("amount", ("约定金额", "分期金额"), "amount", True),
-            FieldSpec("amount_paid", ("实缴金额", "分期实缴金额"), "amount"),
-            FieldSpec("paid_date", ("实缴日期", "分期实缴日期"), "datetime"),
-        )),
-        KindSpec("collections", "欠费催缴记录表", (
-            FieldSpec("unit", UNIT_ALIASES, "unit", True),
-            FieldSpec("date", ("催缴日期", "日期"), "date", True),
-            FieldSpec("method", ("方式", "催缴方式")),
-            FieldSpec("category", ("分类", "欠费分类")),
-            FieldSpec("promised_date", ("承诺缴费日期", "约定缴费日期"), "date"),
-            FieldSpec("staff", ("经办人", "管家", "催缴人")),
-            FieldSpec("reviewed_by", ("客服部审核", "审核人")),
-            FieldSpec("approved_by", ("总经理审批", "审批人")),
-            FieldSpec("note", ("备注", "结果")),
-        )),
-        KindSpec("tickets", "投诉报修台账", (
-            FieldSpec("ticket_id", ("工单号", "编号", "单号"), "text", True),
-            FieldSpec("kind", ("类型",), "text", True),
-            FieldSpec("level", ("等级", "投诉等级")),
-            FieldSpec("unit", UNIT_ALIASES, "unit"),
-            FieldSpec("reporter", ("反映人", "报修人", "投诉人")),
-            FieldSpec("content", ("内容", "事项", "投诉内容", "报修内容")),
-            FieldSpec("source", ("来源",)),
-            FieldSpec("received_at", ("受理时间", "接报时间", "报修时间"), "datetime", True),
-            FieldSpec("dispatched_at", ("派单时间", "转单时间"), "datetime"),
-            FieldSpec("department", ("责任部门", "处理部门")),
-            FieldSpec("handler", ("处理人", "维修人")),
-            FieldSpec("agreed_at", ("约定时间", "约定完成时间"), "datetime"),
-            FieldSpec("replied_at", ("答复时间",), "datetime"),
-            FieldSpec("completed_at", ("完成时间", "处理完成时间"), "datetime"),
-            FieldSpec("callback_at", ("回访时间",), "datetime"),
-            FieldSpec("callback_result", ("回访结果", "满意度")),
-            FieldSpec("related_ticket", ("关联工单", "原工单号")),
-            FieldSpec("postponements", ("延期次数",), "int"),
-            FieldSpec("progress_at", ("进度反馈时间", "进展汇报时间"), "datetime"),
-            FieldSpec("arrived_at", ("到场时间", "到达时间"), "datetime"),
-            FieldSpec("site", ("项目", "管理处", "小区")),
-        )),
-        KindSpec("keys", "钥匙借用登记表", (
-            FieldSpec("key_id", ("钥匙编号", "钥匙号"), "text", True),
-            FieldSpec("unit", ("房号", "区域", "房号/区域")),
-            FieldSpec("borrower", ("借用人",), "text", True),
-            FieldSpec("borrower_org", ("借用人单位", "单位")),
-            FieldSpec("purpose", ("借用事由", "用途")),
-            FieldSpec("approver", ("批准人", "同意人")),
-            FieldSpec("lent_at", ("借出时间", "借用时间"), "datetime", True),
-            FieldSpec("returned_at", ("归还时间",), "datetime"),
-            FieldSpec("status", ("状态",)),
-            FieldSpec("cause", ("未还原因", "备注")),
-        )),
-        KindSpec("staff", "员工与奖金", (
-            FieldSpec("name", ("姓名",), "text", True),
-            FieldSpec("role", ("岗位", "职务")),
-            FieldSpec("month", ("月份",), "period"),
-            FieldSpec("monthly_bonus", ("月奖金", "当月奖金"), "amount"),
-        )),
-    )
-}
+    def has(self, name: str) -> bool:
+        return any(f.name == name for f in self.fields)
 
 
+def _load_kind(path: Path) -> KindSpec:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise VocabularyError(f"{path.name}: YAML 无法解析 — {exc}") from exc
+    if not isinstance(data, dict) or not data.get("name") or not isinstance(data.get("fields"), list):
+        raise VocabularyError(f"{path.name}: 须有 name、title 和 fields 列表")
+    fields = []
+    seen: set[str] = set()
+    for item in data["fields"]:
+        if not isinstance(item, dict) or not item.get("name"):
+            raise VocabularyError(f"{path.name}: 字段须写明 name: {item!r}")
+        unknown = set(item) - {"name", "type", "required", "aliases", "label"}
+        if unknown:
+            raise VocabularyError(f"{path.name}: 字段 {item['name']} 有未知的键 {', '.join(sorted(unknown))}")
+        ftype = item.get("type", "text")
+        if ftype not in TYPES:
+            raise VocabularyError(f"{path.name}: 字段 {item['name']} 的类型 {ftype!r} 未知，可选: {', '.join(TYPES)}")
+        if item["name"] in seen:
+            raise VocabularyError(f"{path.name}: 字段 {item['name']} 重复")
+        seen.add(item["name"])
+        aliases = tuple(str(a) for a in (item.get("aliases") or ()))
+        fields.append(FieldSpec(str(item["name"]), aliases, ftype, bool(item.get("required", False)),
+                                str(item.get("label") or "")))
+    return KindSpec(str(data["name"]), str(data.get("title") or data["name"]), tuple(fields))
+
+
+def load_kinds(folder: Path = VOCAB_DIR) -> dict[str, KindSpec]:
+    """Every kind in the vocabulary folder, in file-name order."""
+    out: dict[str, KindSpec] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        kind = _load_kind(path)
+        if kind.name in out:
+            raise VocabularyError(f"{path.name}: 台账类型 {kind.name} 已在另一个文件中定义")
+        out[kind.name] = kind
+    return out
+
+
+def load_address_vocab(folder: Path = VOCAB_DIR) -> dict[str, tuple[str, ...]]:
+    """The split-address header words: building, stairwell, room, shop (``_address.yaml``)."""
+    path = folder / "_address.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {k: tuple(str(a) for a in v or ()) for k, v in data.items()}
+
+
+KINDS: dict[str, KindSpec] = load_kinds()
+ADDRESS_WORDS: dict[str, tuple[str, ...]] = load_address_vocab()
+
+# Bracketed notes a header carries: (必填), (选填), (㎡), (元), 【说明…】
+_BRACKETED = re.compile(r"[(\[{<（【「《〔][^)\]}>）】」》〕]*[)\]}>）】」》〕]?")
+_EXPLAIN = re.compile(r"[:：;；,，。].*$")
+_TRAILING = re.compile(r"(必填|选填|必输|可选|非必填|\*)+$")
+
+
+@lru_cache(maxsize=8192)
 def norm_header(text: object) -> str:
-    """Header text for matching: NFKC, no spaces, no bracketed unit like (元) or (㎡)."""
+    """Header text for matching: NFKC, first line only, no spaces, no bracketed notes or explanations.
+
+    ``房间号(必填)`` → ``房间号``; ``建筑面积\\n(㎡)`` → ``建筑面积``; ``*姓名`` → ``姓名``;
+    ``手机号：请填写11位`` → ``手机号``.
+    """
     if text is None:
         return ""
     s = unicodedata.normalize("NFKC", str(text))
+    s = s.strip().strip("*").strip()
+    if "\n" in s:
+        first = s.split("\n", 1)[0].strip()
+        s = first or s.replace("\n", "")
     s = re.sub(r"\s+", "", s)
-    s = re.sub(r"[(\[（【][^)\]）】]*[)\]）】]$", "", s)
-    return s.strip("*：:")
+    stripped = _BRACKETED.sub("", s)
+    s = stripped or s
+    cut = _EXPLAIN.sub("", s)
+    s = cut or s
+    s = _TRAILING.sub("", s) or s
+    return s.strip("*：:_-")
 
 
-_ALIAS_INDEX: dict[str, dict[str, str]] = {
-    kind.name: {norm_header(a): f.name for f in kind.fields for a in f.aliases} for kind in KINDS.values()
-}
+def _build_index() -> dict[str, dict[str, str]]:
+    return {kind.name: {norm_header(a): f.name for f in kind.fields for a in f.aliases} for kind in KINDS.values()}
+
+
+_ALIAS_INDEX: dict[str, dict[str, str]] = _build_index()
 
 
 def field_for_header(kind: str, header: object) -> str | None:
     return _ALIAS_INDEX[kind].get(norm_header(header))
+
+
+def address_part(header: object) -> str | None:
+    """Which part of a split address a header names: building | stairwell | room | shop, or None."""
+    h = norm_header(header)
+    for part, words in ADDRESS_WORDS.items():
+        if h in words:
+            return part
+    return None
