@@ -82,6 +82,12 @@ class Register:
             for number, prefix, subject, document, step, n_as_of in self.db.execute(
                 "SELECT number, prefix, subject, document, step, as_of FROM notices WHERE as_of = ?", (day,))
         }
+        self._tonight_items = {  # (subject, item) → tonight's notice that lists it (a re-run finds it again)
+            (subject, item): IssuedNotice(number, subject, document, step, n_as_of)
+            for number, subject, item, document, step, n_as_of in self.db.execute(
+                "SELECT n.number, n.subject, i.item, n.document, n.step, n.as_of FROM notices n "
+                "JOIN notice_items i ON i.number = n.number WHERE n.as_of = ?", (day,))
+        }
         self._seq = {(prefix, year): seq for prefix, year, seq in self.db.execute(
             "SELECT prefix, year, MAX(seq) FROM notices GROUP BY prefix, year")}
         self._reminded = {(subject, item, channel): a for subject, item, channel, a in self.db.execute(
@@ -95,7 +101,10 @@ class Register:
     def issued_before(self, subject: str, item: str) -> IssuedNotice | None:
         return self._latest.get((subject, item))
 
-    def tonight(self, subject: str, prefix: str) -> IssuedNotice | None:
+    def tonight(self, subject: str, prefix: str, item: str | None = None) -> IssuedNotice | None:
+        """Tonight's notice to the subject (under the prefix, or the one listing ``item``), from an earlier run."""
+        if item is not None:
+            return self._tonight_items.get((subject, item))
         return self._tonight.get((subject, prefix))
 
     def issue(self, prefix: str, number_format: str, subject: str, document: str, step: int | None,
@@ -106,6 +115,7 @@ class Register:
         number = number_format.format(prefix=prefix, year=year, seq=seq)
         notice = IssuedNotice(number, subject, document, step, as_of.isoformat())
         self._tonight[(subject, prefix)] = notice
+        self._tonight_items.update({(subject, item): notice for item, _ in items})
         self._pending_notices.append((number, prefix, year, seq, subject, document, step, as_of.isoformat()))
         self._pending_items += [(number, subject, item, s) for item, s in items]
         return notice
