@@ -84,10 +84,10 @@ def test_demo_night_sms_list_and_reminder_findings(demo_night):
 def test_print_batch_has_a_page_per_notice_and_single_files_match(demo_night):
     batch = demo_night.folder / "打印批次" / "打印批次_催费通知书_3份.docx"
     text = document_text(batch)
-    assert text.count("通知编号") == 3
+    assert text.count("通知编号：") == 3 and text.count("送达回执") == 3  # a receipt slip per notice
     singles = sorted((demo_night.folder / "通知书" / "催费通知书").glob("*.docx"))
     assert len(singles) == 3
-    assert all(document_text(p).count("通知编号") == 1 for p in singles)
+    assert all(document_text(p).count("通知编号：") == 1 for p in singles)
 
 
 def test_exception_workbook(demo_night):

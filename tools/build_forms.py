@@ -8,13 +8,28 @@ the forms are reproducible from this file: same code → byte-identical .docx
 
 Fee notices and the two per-ticket complaint forms render a *list*:
 
-    {"notices": [n, ...], "company": "XX物业服务中心"}
+    {"notices": [n, ...], "company": company}
 
 one page per notice, a page break between notices and none after the last,
 so one template prints a single notice (a list of one) or a whole batch.
 The two monthly complaint reports render one document:
 
-    {"report": {...}, "company": "XX物业服务中心"}
+    {"report": {...}, "company": company}
+
+``company`` is the company block of ``forms/forms.yaml``
+(``engine/render/company.py``): ``company.name``, ``.department``,
+``.address``, ``.phone``, ``.hours``, ``.payment`` (list of ``{channel,
+detail}``), ``.seal``, ``.contract``.
+
+A fee notice ``n`` (催费通知书 / 二次催费通知书 / 最后催费通知书) carries:
+number, title, unit, owner_name, issue_date, pay_by (issue date + deadline_days),
+deadline_days, items [{item, period, amount_due, amount_paid, outstanding,
+days_late, late_fee, step_text, notified_before}], total_outstanding,
+total_late_fee, total, late_fee_rate_text, previous [{number, document,
+issue_date}] (earlier notices still open for the household; the sentence
+about them is printed only when the list is non-empty) and instalment
+(None or {agreement, paid, due, note}). The owner's notice cites the contract
+and the 《民法典》, never the internal SOP clause (that stays in findings).
 
 Wording follows the source policies (../shared/policies.md): F3 dunning
 ladder (004 › 入住手续办理作业指导书 ④⑤⑥), C5 投诉处理档案卡, C8 总经理信箱,
@@ -55,10 +70,18 @@ HEI = "黑体"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
-# The one statutory sentence every fee notice carries (reassurance, not a threat).
+# The legal basis every fee notice gives the owner: the contract and 《民法典》 Art. 944
+# (the owner's duty to pay; the company may remind, then sue or arbitrate, and never cuts
+# water, power, heating or gas). Reassurance, not a threat.
 CIVIL_CODE_944 = (
-    "根据《中华人民共和国民法典》第九百四十四条，物业服务人不得采取停止供电、供水、"
-    "供热、供燃气等方式催交物业费。"
+    "根据{{ company.contract }}和《中华人民共和国民法典》第九百四十四条的规定，业主应当按照约定支付物业费；"
+    "业主逾期不支付的，物业服务人可以催告其在合理期限内支付，合理期限届满仍不支付的，可以依法提起诉讼或者申请仲裁。"
+    "物业服务人不得采取停止供电、供水、供热、供燃气等方式催交物业费。"
+)
+# 《民法典》 Art. 585: a late fee is the contract's 违约金 (never 滞纳金).
+CIVIL_CODE_585 = (
+    "违约金依据{{ company.contract }}的约定和《中华人民共和国民法典》第五百八十五条的规定计收，"
+    "{{ n.late_fee_rate_text }}。"
 )
 
 # Font table: the three fonts the forms use, with the Windows names and the GB2312
@@ -82,6 +105,8 @@ S_TEXT = "WY Text"  # no first-line indent
 S_TABLE = "WY Table"
 S_SMALL = "WY Small"
 S_TAG = "WY Tag"
+S_NOTICE = "WY Notice"  # fee notices: a notice and its receipt fit one A4 page
+S_NOTE = "WY Note"  # fee notices: legal basis, payment channels, contact
 TABLE_STYLE = "Table Grid"
 
 
@@ -180,6 +205,8 @@ def _make_styles(doc) -> None:
     _para_style(doc, S_TABLE, size=10.5, line=1.0)
     _para_style(doc, S_SMALL, size=9, line=1.0, before=6)
     _para_style(doc, S_TAG, size=1, line=1.0)
+    _para_style(doc, S_NOTICE, size=11, first_line_chars=2, after=2, line=1.15)
+    _para_style(doc, S_NOTE, size=9.5, line=1.1, after=1)
 
 
 # --------------------------------------------------------------------------
@@ -355,7 +382,7 @@ def grid_table(doc, headers: list[str], fields: list[str], widths_mm: list[float
     return table
 
 
-def form_table(doc, rows: list[tuple], widths_mm: list[float]):
+def form_table(doc, rows: list[tuple], widths_mm: list[float], row_mm: float = 8):
     """A 4-column form. Each row is (label, value, label, value), (label, value) spanning
     three columns, or (label, value, height_mm) for a tall write-in box."""
     table = doc.add_table(rows=len(rows), cols=4, style=TABLE_STYLE)
@@ -386,7 +413,7 @@ def form_table(doc, rows: list[tuple], widths_mm: list[float]):
                 _row_height(row, spec[2])
                 merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
         if len(spec) != 3:
-            _row_height(row, 8)
+            _row_height(row, row_mm)
     return table
 
 
@@ -394,9 +421,61 @@ def form_table(doc, rows: list[tuple], widths_mm: list[float]):
 # shared blocks
 # --------------------------------------------------------------------------
 
-def signature(doc, date_expr: str) -> None:
-    para(doc, "{{ company }}（客服中心）", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, before=18)
+def signature(doc, date_expr: str, *, seal: bool = False) -> None:
+    """落款：单位和部门、日期；``seal`` adds the 盖章处 beside the company name."""
+    text = "{{ company.name }}{{ company.department }}"
+    if seal:
+        text += "　{{ company.seal }}"
+    para(doc, text, S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, before=8)
     para(doc, date_expr, S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def contact_block(doc) -> None:
+    """客服中心地址、电话、服务时间（只印填写了的项）."""
+    tag(doc, "{%p if company.address or company.phone %}")
+    para(doc, "客服中心地址：{{ company.address }}　　联系电话：{{ company.phone }}"
+              "{% if company.hours %}　　服务时间：{{ company.hours }}{% endif %}", S_NOTE, before=2)
+    tag(doc, "{%p endif %}")
+
+
+def payment_block(doc) -> None:
+    """缴费方式: one line per channel of the company block."""
+    tag(doc, "{%p if company.payment %}")
+    para(doc, "缴费方式：", S_NOTE, bold=True, before=2)
+    tag(doc, "{%p for c in company.payment %}")
+    para(doc, "（{{ loop.index }}）{{ c.channel }}：{{ c.detail }}", S_NOTE)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def _cut_line(doc) -> None:
+    """A dashed rule across the page: the tear-off line above the 送达回执."""
+    p = para(doc, "（请沿虚线剪下，签收后交回{{ company.name }}{{ company.department }}）", S_SMALL,
+             align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for k, v in (("w:val", "dashed"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "808080")):
+        top.set(qn(k), v)
+    bdr.append(top)
+    anchor = ppr.find(qn("w:spacing"))
+    if anchor is not None:
+        anchor.addprevious(bdr)  # pBdr precedes spacing in the schema order
+    else:
+        ppr.append(bdr)
+
+
+def delivery_receipt(doc) -> None:
+    """送达回执：房号、通知编号、签收人、签收日期 — torn off and kept by the 客服中心."""
+    _cut_line(doc)
+    para(doc, "送达回执", S_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=12, east=HEI,
+         before=3, after=3)
+    form_table(doc, [
+        ("房号", "{{ n.unit }}", "通知编号", "{{ n.number }}"),
+        ("文书", "《{{ n.title }}》", "发出日期", "{{ n.issue_date }}"),
+        ("签收人（签字）", "", "与业主关系", "本人 / 家属 / 其他"),
+        ("签收日期", "　　年　　月　　日", "送达人", ""),
+    ], [30, 52, 28, 53], row_mm=7)
 
 
 def citation(doc, expr: str) -> None:
@@ -440,41 +519,54 @@ def footer_page_numbers(doc) -> None:
 # fee notices (F3, F3a)
 # --------------------------------------------------------------------------
 
-FEE_HEADERS = ["收费项目", "所属期", "应收金额（元）", "已缴金额（元）", "欠缴金额（元）", "逾期天数"]
+FEE_HEADERS = ["收费项目", "所属期", "应收金额（元）", "已缴金额（元）", "欠缴金额（元）", "逾期天数", "催缴情况"]
 FEE_FIELDS = ["{{ it.item }}", "{{ it.period }}", "{{ it.amount_due }}", "{{ it.amount_paid }}",
-              "{{ it.outstanding }}", "{{ it.days_late }}"]
+              "{{ it.outstanding }}", "{{ it.days_late }}",
+              "{{ it.step_text }}{% if it.notified_before %}（{{ it.notified_before }}）{% endif %}"]
+
+# The deadline is counted from the issue date, so the day count and the date agree:
+# pay_by = issue_date + deadline_days (both from the rule file, via the context).
+DEADLINE = "您自本通知发出之日起{{ n.deadline_days }}日内，即{{ n.pay_by }}（含当日）前"
+
+# Earlier notices still open for the household — printed only when there are any.
+PREVIOUS = ("{% if n.previous %}我中心此前已{% for p in n.previous %}于{{ p.issue_date }}向您发出"
+            "《{{ p.document }}》（编号：{{ p.number }}）{% if not loop.last %}、{% endif %}{% endfor %}。"
+            "{% endif %}")
+
+INSTALMENT = ("您已与我中心签订分期缴费协议（协议编号：{{ n.instalment.agreement }}），"
+              "截至本通知发出之日已缴{{ n.instalment.paid }}元，按协议应缴{{ n.instalment.due }}元。"
+              "{{ n.instalment.note }}")
 
 FIRST_BODY = [
-    "您好！衷心感谢您一直以来对我们物业服务工作的理解与支持。经核对，截至本通知发出之日，"
+    "您好！衷心感谢您一直以来对我们物业服务工作的理解与支持。" + PREVIOUS + "经核对，截至本通知发出之日，"
     "您所在房屋尚有以下费用未缴纳，明细如下：",
 ]
 FIRST_AFTER = [
     "欠缴金额合计：人民币{{ n.total_outstanding }}元。",
-    "物业服务费用是保障小区各项服务正常开展、维护全体业主共同利益的基础。特此提醒您在收到本通知之日起"
-    "{{ n.deadline_days }}日内缴纳所有费用（缴费截止日期：{{ n.pay_by }}）。如您已缴纳，请忽略本通知；"
-    "如对费用有疑问，欢迎致电或到客服中心咨询核对。",
+    "物业服务费用是保障小区各项服务正常开展、维护全体业主共同利益的基础。特此提醒" + DEADLINE +
+    "缴纳上述费用。如您已缴纳，请忽略本通知；如对费用有疑问，欢迎致电或到客服中心咨询核对。",
 ]
 SECOND_BODY = [
-    "您好！我中心此前已向您发出《催费通知书》。经核对，截至本通知发出之日，"
-    "您所在房屋仍有以下费用未缴纳，明细如下：",
+    "您好！" + PREVIOUS + "经核对，截至本通知发出之日，您所在房屋仍有以下费用未缴纳，明细如下：",
 ]
 SECOND_AFTER = [
     "欠缴金额合计：人民币{{ n.total_outstanding }}元。",
-    "为维护全体业主的共同利益，保障小区各项服务正常开展，特此督促您在收到本通知之日起"
-    "{{ n.deadline_days }}日内缴清所有费用（缴费截止日期：{{ n.pay_by }}）。如您已缴纳，请忽略本通知；"
-    "如对费用有疑问或缴费确有困难，请及时与客服中心联系协商。",
+    "为维护全体业主的共同利益，保障小区各项服务正常开展，特此督促" + DEADLINE +
+    "缴清上述费用。如您已缴纳，请忽略本通知；如对费用有疑问或缴费确有困难，请及时与客服中心联系协商。",
 ]
 FINAL_BODY = [
-    "您好！经核对，截至本通知发出之日，"
-    "您所在房屋仍有以下费用未缴纳。{{ n.late_fee_basis }}，明细如下：",
+    "您好！" + PREVIOUS + "经核对，截至本通知发出之日，您所在房屋仍有以下费用未缴纳，"
+    "逾期未缴的费用按约定计收违约金，明细如下：",
 ]
 FINAL_AFTER = [
     "欠缴本金合计：人民币{{ n.total_outstanding }}元；违约金合计：人民币{{ n.total_late_fee }}元；"
     "应缴总额：人民币{{ n.total }}元。",
-    "{% if n.late_fee_rate_text %}违约金计收标准：{{ n.late_fee_rate_text }}。{% endif %}",
-    "特此督促您在{{ n.deadline_days }}天之内缴清违约金和物业费用本金（缴费截止日期：{{ n.pay_by }}）。"
+    "{%p if n.late_fee_rate_text %}",
+    CIVIL_CODE_585,
+    "{%p endif %}",
+    "特此督促" + DEADLINE + "缴清物业费用本金和违约金。"
     "如您已缴纳，请忽略本通知；如对费用有疑问或缴费确有困难，请及时与客服中心联系协商。"
-    "逾期仍未缴纳的，我中心将依照《物业服务合同》约定及有关法律规定，通过合法途径主张权利。",
+    "逾期仍未缴纳的，我中心将依照{{ company.contract }}的约定及有关法律规定，通过合法途径主张权利。",
 ]
 
 
@@ -484,40 +576,48 @@ def build_fee_notice(kind: str):
     final = kind == "final"
 
     tag(doc, "{%p for n in notices %}")
-    para(doc, "{{ n.title }}", S_TITLE)
-    para(doc, "通知编号：{{ n.number }}", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=10.5, after=6)
-    para(doc, "房号：{{ n.unit }}　　　业主：{{ n.owner_name }}", S_TEXT)
-    para(doc, "通知日期：{{ n.issue_date }}　　　缴费截止日期：{{ n.pay_by }}", S_TEXT, after=9)
-    para(doc, "尊敬的{{ n.unit }}房业主：", S_TEXT, after=3)
+    para(doc, "{{ n.title }}", S_TITLE, after=6)
+    para(doc, "通知编号：{{ n.number }}", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=10.5, after=3)
+    para(doc, "房号：{{ n.unit }}　　　通知日期：{{ n.issue_date }}　　　缴费截止日期：{{ n.pay_by }}",
+         S_TEXT, size=10.5, after=4)
+    para(doc, "尊敬的{{ n.owner_name or n.unit ~ '房' }}业主：", S_TEXT, size=11, after=2)
 
     body, after = {"first": (FIRST_BODY, FIRST_AFTER), "second": (SECOND_BODY, SECOND_AFTER),
                    "final": (FINAL_BODY, FINAL_AFTER)}[kind]
     for text in body:
-        para(doc, text, S_BODY, keep_next=True)
+        para(doc, text, S_NOTICE, keep_next=True)
 
     if final:
-        headers = FEE_HEADERS + ["违约金（元）"]
-        fields = FEE_FIELDS + ["{{ it.late_fee }}"]
-        widths = [28, 29, 22, 22, 22, 19, 21]
-        totals = ["合计", "{{ n.total_outstanding }}", "", "{{ n.total_late_fee }}"]
+        headers = FEE_HEADERS[:6] + ["违约金（元）", FEE_HEADERS[6]]
+        fields = FEE_FIELDS[:6] + ["{{ it.late_fee }}", FEE_FIELDS[6]]
+        widths = [22, 22, 19, 19, 19, 14, 19, 29]
+        totals = ["合计", "{{ n.total_outstanding }}", "", "{{ n.total_late_fee }}", ""]
         right = {2, 3, 4, 6}
     else:
         headers, fields = FEE_HEADERS, FEE_FIELDS
-        widths = [34, 30, 25, 25, 25, 24]
-        totals = ["合计", "{{ n.total_outstanding }}", ""]
+        widths = [25, 24, 21, 21, 21, 16, 35]
+        totals = ["合计", "{{ n.total_outstanding }}", "", ""]
         right = {2, 3, 4}
     # n['items'], not n.items: on a dict, Jinja's n.items is the dict method.
     grid_table(doc, headers, fields, widths, "for it in n['items']", right_cols=right,
-               totals=totals, totals_span=4)
-    para(doc, "", S_TEXT, after=3)
+               totals=totals, totals_span=4, size=9.5, cell_margin_mm=1)
+    para(doc, "", S_TAG, after=3)
 
+    tag(doc, "{%p if n.instalment %}")
+    para(doc, INSTALMENT, S_NOTICE)
+    tag(doc, "{%p endif %}")
     for text in after:
-        para(doc, text, S_BODY)
-    para(doc, CIVIL_CODE_944, S_BODY)
-    para(doc, "特此通知，感谢您的理解与配合！", S_BODY)
+        if text.startswith("{%p"):
+            tag(doc, text)
+        else:
+            para(doc, text, S_NOTICE)
+    para(doc, "特此通知，感谢您的理解与配合！", S_NOTICE)
+    para(doc, "缴费依据：" + CIVIL_CODE_944, S_NOTE, before=4)
+    payment_block(doc)
 
-    signature(doc, "{{ n.issue_date }}")
-    citation(doc, "n.citation")
+    signature(doc, "{{ n.issue_date }}", seal=True)
+    contact_block(doc)
+    delivery_receipt(doc)
     page_break_between(doc)
     tag(doc, "{%p endfor %}")
     return doc

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import RuleFileError
 from ..findings import Finding
+from ..render.company import Company
 
 
 class DocumentSpec(BaseModel):
@@ -24,7 +25,7 @@ class Catalogue(BaseModel):
     """``forms/forms.yaml``: the company name printed on documents and every document's template."""
 
     model_config = ConfigDict(extra="forbid")
-    company: str
+    company: Company  # forms.yaml company block (engine/render/company.py); a plain string is the name
     documents: dict[str, DocumentSpec]
 
 
