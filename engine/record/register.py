@@ -125,6 +125,10 @@ class Register:
         when = self._reminded.get((subject, item, channel))
         return when is not None and when < self._as_of
 
+    def marked_on(self, subject: str, item: str, channel: str) -> str | None:
+        """The first night (YYYY-MM-DD) this mark was made, on any night."""
+        return self._reminded.get((subject, item, channel))
+
     def remind(self, subject: str, item: str, channel: str, as_of: date) -> None:
         self._reminded.setdefault((subject, item, channel), as_of.isoformat())
         self._pending_reminders.append((subject, item, channel, as_of.isoformat()))
