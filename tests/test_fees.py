@@ -96,13 +96,14 @@ def test_exception_workbook(demo_night):
     ws = wb["数据问题"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     assert [c.value for c in ws[1]][:6] == ["序号", "严重程度", "政策编号", "规则", "对象", "说明"]
-    assert ws.data_validations.dataValidation[0].formula1 == '"未处理,已处理"'
+    assert ws.data_validations.dataValidation[0].formula1 == '"未处理,处理中,已处理"'
     assert all(row[9].value == "未处理" for row in ws.iter_rows(min_row=2))
     assert {"缴费提醒", "短信提醒名单", "收费率统计", "分期协议"} <= set(wb.sheetnames)
     phones = [c.value for c in wb["短信提醒名单"]["C"][1:]]
     assert len(phones) == 3 and all(len(p) == 11 and p[3:7] == "****" for p in phones)
     rates = {(r[0].value, r[1].value): (r[4].value, r[6].value) for r in wb["收费率统计"].iter_rows(min_row=2)}
-    assert rates[("1", "垃圾清运费")] == ("100.0%", "达标")
+    assert rates[("1", "垃圾清运费")] == (1.0, "达标")  # a real number, formatted 0.0%
+    assert wb["收费率统计"]["E2"].number_format == "0.0%"
     below = {f"{b}栋" for (b, _), (_, verdict) in rates.items() if verdict == "未达标"}
     assert below == {row[4].value for row in wb["收费率"].iter_rows(min_row=2)} if "收费率" in wb.sheetnames else not below
 

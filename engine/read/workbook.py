@@ -1,27 +1,51 @@
 """Open a workbook and return each sheet as a grid of raw cell values.
 
-python-calamine reads the values (fast, .xlsx and old .xls). Calamine reads a
-formula error cell (``#REF!``, ``#DIV/0!``) as an empty string, and an
-uncalculated formula as empty too, so the sheet XML (or xlrd for .xls) is
-scanned for those cells: an error cell is a data problem, never blank or zero.
+python-calamine reads the values (fast, .xlsx and old .xls). Three things it
+cannot be trusted with are settled here first, from the file itself:
+
+* **Error cells and uncalculated formulas.** Calamine reads ``#REF!`` and a
+  formula without a cached result as an empty string; an error cell is a data
+  problem, never blank or zero. For .xlsx the sheet XML is scanned: cells that
+  *might* be errors, formulas or booleans are located quickly, and each one is
+  then parsed as XML (so namespace prefixes, either quote style and line
+  breaks inside tags read as the format allows). A sheet written in any other
+  shape than the usual one (prefixed elements, cells without an address,
+  another encoding) is parsed in full, streaming, with lxml. For .xls, xlrd
+  reads the cell types (error codes, and a formula whose cached result is an
+  empty string, which is what a formula never calculated looks like).
+* **Booleans.** ``TRUE`` is a logical value, not 1: boolean cells are handed on
+  as the text Excel shows (``TRUE``/``FALSE``), which no number parser accepts.
+* **Size.** Calamine lays a sheet out as a dense grid from A1 to its last
+  cell, so one stray cell at XFD1048576 would ask for billions of cells and
+  abort the process. The last cell is found before calamine reads the sheet,
+  and a sheet larger than :data:`MAX_CELLS` is refused with a message.
+
+Sheets are read by position, not by name, so two sheets with the same name
+(which Excel forbids, but other programs write) are both read; the second
+carries a sheet-level problem in :attr:`SheetGrid.problems`.
 """
 from __future__ import annotations
 
+import io
+import posixpath
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = XLSX_SUFFIXES | {".xls"}
 
+# Technical bounds (not policy): what one sheet may cost before it is refused with a message.
+MAX_CELLS = 10_000_000  # rows × columns of the grid from A1 to the last cell (calamine allocates all of it)
+MAX_SHEET_XML = 1 << 30  # uncompressed bytes of one sheet's XML (a zip bomb is refused, not inflated)
+
 
 class UnreadableWorkbook(Exception):
-    """The file cannot be opened at all (half-copied, corrupt, password-protected)."""
+    """The file cannot be opened at all (half-copied, corrupt, password-protected, absurdly large)."""
 
 
 @dataclass
@@ -29,6 +53,17 @@ class SheetGrid:
     name: str
     rows: list[list]  # rows[i][j] is Excel row i+1, column j+1
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) → "#REF!"
+    problems: list[str] = field(default_factory=list)  # sheet-level problems (Chinese), each worth a finding
+
+
+@dataclass
+class _Scan:
+    """What the file itself says about one sheet, found before calamine reads it."""
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    booleans: dict[tuple[int, int], bool] = field(default_factory=dict)
+    rows: int = 0  # last row (1-based) holding a cell
+    cols: int = 0  # last column (1-based) holding a cell
 
 
 def list_workbooks(folder: Path) -> list[Path]:
@@ -39,138 +74,307 @@ def list_workbooks(folder: Path) -> list[Path]:
     )
 
 
-def _read_sheet(path: Path, name: str) -> list[list]:
+def col_letters(col0: int) -> str:
+    letters = ""
+    n = col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _read_sheet(path: Path, index: int) -> list[list]:
     # A workbook object per sheet: calamine releases the GIL while it parses, so sheets read in parallel.
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
-def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    return _xlsx_error_cells(path) if path.suffix.lower() in XLSX_SUFFIXES else _xls_error_cells(path)
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index).to_python(skip_empty_area=False)
 
 
 def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[SheetGrid]:
-    """Every sheet of one workbook as a grid, error cells marked. Raises UnreadableWorkbook."""
+    """Every sheet of one workbook as a grid, error cells marked, booleans as TRUE/FALSE. Raises UnreadableWorkbook."""
+    path = Path(path)
+    try:
+        names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise UnreadableWorkbook(_short(exc)) from exc
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=2)
     try:
-        try:
-            names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
-        except Exception as exc:  # calamine raises several error types for broken files
-            raise UnreadableWorkbook(str(exc)) from exc
-        errors_job = pool.submit(_error_cells, path)
-        sheet_jobs = [pool.submit(_read_sheet, path, name) for name in names]
+        jobs = []
+        for index, scan in enumerate(_scan_sheets(path, names)):
+            if scan.rows * scan.cols > MAX_CELLS:
+                raise UnreadableWorkbook(
+                    f"工作表「{names[index]}」的数据区域从 A1 到 {col_letters(scan.cols - 1)}{scan.rows}"
+                    f"（约 {scan.rows * scan.cols:,} 个单元格），超出可读取的大小。通常是远处的某个单元格被误填或设了格式："
+                    "请在 Excel 中删除最后一行数据以下、最后一列以右的所有行列后保存")
+            # the size is known to be safe: calamine may read this sheet while the next one is scanned
+            jobs.append((scan, pool.submit(_read_sheet, path, index)))
         grids = []
-        for name, job in zip(names, sheet_jobs):
+        for name, (scan, job) in zip(names, jobs):
             try:
-                grids.append(SheetGrid(name, job.result()))
+                rows = job.result()
             except Exception as exc:
-                raise UnreadableWorkbook(str(exc)) from exc
-        try:
-            errors = errors_job.result()
-        except Exception as exc:
-            raise UnreadableWorkbook(f"无法检查公式错误单元格: {exc}") from exc
+                raise UnreadableWorkbook(f"工作表「{name}」无法读取: {_short(exc)}") from exc
+            for (r, c), value in scan.booleans.items():
+                if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], bool):
+                    rows[r][c] = "TRUE" if value else "FALSE"
+            grids.append(SheetGrid(name, rows, scan.errors))
     finally:
         if own_pool:
             pool.shutdown()
-    for grid in grids:
-        grid.errors = errors.get(grid.name, {})
+    seen: dict[str, int] = {}
+    for index, grid in enumerate(grids):
+        if grid.name in seen:
+            grid.problems.append(
+                f"与第{seen[grid.name] + 1}个工作表同名（第{index + 1}个工作表「{grid.name}」）：两个工作表都已读取，"
+                "请给其中一个改名，以免混淆")
+        else:
+            seen[grid.name] = index
     return grids
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _scan_sheets(path: Path, names: list[str]):
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        yield from _xlsx_scans(path, names)
+    else:
+        yield from _xls_scans(path, names)
 
 
 # ------------------------------------------------------------------ xlsx
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_REF_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
-_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
+_MAIN_NS = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            "http://purl.oclc.org/ooxml/spreadsheetml/main"}
+_REL_ID = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+# The usual shape: every cell element written ``<c r="A1"…`` with no prefix. Anything else is parsed in full.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[ />]|ol[ s>]|fRule|fvo|olor|ustom|ellWatch|hartsheet)'
+                       rb'|:c[\s/>]|:row[\s/>]')
+# Places that might be an error cell, a boolean or a formula (any quoting, spacing or character reference).
+_MAYBE = re.compile(rb"\st\s*=\s*[\"']\s*[eb&]|[<:]f[\s/>]")
+_START_TAG = re.compile(rb"<c(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
+_REF = re.compile(r"^\s*([A-Za-z]{1,3})([0-9]{1,7})\s*$")
 
 
-def _col_index(letters: bytes) -> int:
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _col_index(letters: str) -> int:
     n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
     return n - 1
 
 
-def _xlsx_sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
-    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
-    out = {}
-    for s in book.findall("m:sheets/m:sheet", _NS):
-        target = targets.get(s.get(f"{{{_NS['r']}}}id"), "")
-        target = target.lstrip("/")
-        out[s.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
-    return out
+def _xlsx_parts(z: zipfile.ZipFile, names: list[str]) -> list[str | None]:
+    """The XML part of each sheet, in the workbook's order (the order calamine lists them)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    book = etree.fromstring(z.read("xl/workbook.xml"), parser)
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = etree.fromstring(z.read(rels_name), parser) if rels_name in z.namelist() else None
+    targets = {}
+    if rels is not None:
+        for r in rels:
+            if _local(r.tag) == "Relationship":
+                targets[r.get("Id")] = r.get("Target") or ""
+    sheets = [el for el in book.iter() if _local(el.tag) == "sheet" and _local(el.getparent().tag) == "sheets"]
+    out = []
+    for s in sheets:
+        rid = next((v for k, v in s.attrib.items() if k.startswith("{") and k[1:].split("}")[0] in _REL_ID
+                    and _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        if target.startswith("/"):
+            member = target.lstrip("/")
+        else:
+            member = posixpath.normpath(posixpath.join("xl", target))
+        out.append((s.get("name"), member))
+    if [n for n, _ in out] != names:  # should not happen; pair by name rather than guess
+        by_name = dict(out)
+        return [by_name.get(n) for n in names]
+    return [m for _, m in out]
 
 
-def _cell_at(data: bytes, pos: int) -> tuple[tuple[int, int], bytes] | None:
-    """The (row0, col0) and XML of the <c> element that contains byte offset ``pos``, if any."""
-    start = data.rfind(b"<c ", 0, pos)
-    if start == -1:
+def _xlsx_scans(path: Path, names: list[str]):
+    try:
+        z = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UnreadableWorkbook(_short(exc)) from exc
+    with z:
+        try:
+            members = _xlsx_parts(z, names)
+        except Exception as exc:
+            raise UnreadableWorkbook(f"无法读取工作簿目录（xl/workbook.xml）: {_short(exc)}") from exc
+        present = set(z.namelist())
+        for name, member in zip(names, members):
+            if member is None or member not in present:
+                raise UnreadableWorkbook(f"找不到工作表「{name}」的内容（{member}），无法检查公式错误单元格")
+            info = z.getinfo(member)
+            if info.file_size > MAX_SHEET_XML:
+                raise UnreadableWorkbook(f"工作表「{name}」解压后超过 {MAX_SHEET_XML >> 20} MB，超出可读取的大小")
+            try:
+                yield scan_sheet_xml(z.read(member))
+            except UnreadableWorkbook:
+                raise
+            except Exception as exc:
+                raise UnreadableWorkbook(f"工作表「{name}」的内容无法解析: {_short(exc)}") from exc
+
+
+def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
+    """Error cells, booleans, uncalculated formulas and the last cell of one sheet's XML."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnreadableWorkbook("工作表内容含 DTD 声明（Excel 不会写入），为安全起见不予读取")
+    usual = not full and data.startswith(b"<")  # a BOM or another encoding: parse in full
+    if usual and _ODD_CELL.search(data):
+        usual = False
+    if not usual:
+        return _scan_full(data)
+    scan = _Scan()
+    refs = _CELL_REF.findall(data)
+    if refs:
+        width = max(map(len, (letters for letters, _ in refs)))
+        scan.cols = max(_col_index(letters.decode()) for letters, _ in refs if len(letters) == width) + 1
+        digits = [d for _, d in refs]
+        longest = max(map(len, digits))
+        scan.rows = int(max(d for d in digits if len(d) == longest))
+    seen = set()
+    for m in _MAYBE.finditer(data):
+        start = data.rfind(b"<c ", 0, m.start() + 1)
+        if start == -1 or start in seen:
+            continue
+        tag = _START_TAG.match(data, start)
+        if not tag:
+            return _scan_full(data)
+        if tag.group(1):  # <c …/>: no content
+            end = tag.end()
+        else:
+            end = data.find(b"</c>", tag.end())
+            if end == -1:
+                return _scan_full(data)
+            end += 4
+        if m.start() >= end:  # not inside a cell (e.g. a row attribute): nothing to read
+            continue
+        seen.add(start)
+        cell = _parse_fragment(data[start:end])
+        if cell is None:
+            return _scan_full(data)
+        _note_cell(scan, cell, None)
+    return scan
+
+
+def _parse_fragment(fragment: bytes):
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(b"<w>" + fragment + b"</w>",
+                                etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
         return None
-    m = _REF_RE.match(data, start)
-    tag_end = data.find(b">", start)
-    if not m or tag_end == -1:
+    return root[0] if len(root) and _local(root[0].tag) == "c" else None
+
+
+def _note_cell(scan: _Scan, cell, position: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Record what one parsed <c> element says; returns its (row0, col0)."""
+    ref = cell.get("r")
+    if ref is not None:
+        m = _REF.match(ref)
+        if not m:
+            raise UnreadableWorkbook(f"单元格地址「{ref[:20]}」无法识别")
+        position = (int(m.group(2)) - 1, _col_index(m.group(1)))
+    if position is None:
         return None
-    if data[tag_end - 1:tag_end] == b"/":  # <c .../> has no content
-        return None if pos > tag_end else ((int(m.group(2)) - 1, _col_index(m.group(1))), data[start:tag_end + 1])
-    end = data.find(b"</c>", start)
-    if end == -1 or end < pos:
-        return None
-    return (int(m.group(2)) - 1, _col_index(m.group(1))), data[start:end]
+    kind = (cell.get("t") or "n").strip()
+    formula = value = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "f":
+            formula = child
+        elif name == "v":
+            value = child
+    text = (value.text or "") if value is not None else None
+    if kind == "e":
+        scan.errors[position] = (text or "").strip() or "#错误"
+    elif kind == "b" and text is not None and text.strip() in ("0", "1"):
+        scan.booleans[position] = text.strip() == "1"
+    elif formula is not None and (text is None or (not text and kind != "str")):
+        # a formula with no cached result (written by a program, never opened in Excel); "" from a text formula is fine
+        scan.errors[position] = "公式未计算"
+    return position
 
 
-def _uncalculated(cell_xml: bytes) -> bool:
-    """A formula with no cached result (written by a script, never opened in Excel); "" from a text formula is fine."""
-    v = _VALUE_RE.search(cell_xml)
-    return not v or (not v.group(1) and b't="str"' not in cell_xml[: cell_xml.find(b">")])
+def _scan_full(data: bytes) -> _Scan:
+    """The whole sheet XML parsed, streaming: cells without an address are placed as Excel places them."""
+    from lxml import etree
 
-
-def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Error cells (t="e") and formulas without a cached value, found by byte search (no full XML parse)."""
-    out: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as z:
-        for name, member in _xlsx_sheet_paths(z).items():
-            data = z.read(member)
-            found = {}
-            pos = data.find(b't="e"')
-            while pos != -1:
-                cell = _cell_at(data, pos)
-                if cell:
-                    v = _VALUE_RE.search(cell[1])
-                    found[cell[0]] = v.group(1).decode() if v else "#错误"
-                pos = data.find(b't="e"', pos + 5)
-            for tag in (b"<f>", b"<f "):
-                pos = data.find(tag)
-                while pos != -1:
-                    cell = _cell_at(data, pos)
-                    if cell and cell[0] not in found and _uncalculated(cell[1]):
-                        found[cell[0]] = "公式未计算"
-                    pos = data.find(tag, pos + 3)
-            if found:
-                out[name] = found
-    return out
+    scan = _Scan()
+    row0 = -1
+    next_col = 0
+    max_row = max_col = -1
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=("{*}row", "{*}c"),
+                             resolve_entities=False, no_network=True, huge_tree=True)
+    for event, el in events:
+        name = _local(el.tag)
+        if name == "row":
+            if event == "start":
+                r = el.get("r")
+                row0 = int(r) - 1 if r and r.strip().isdigit() else row0 + 1
+                next_col = 0
+            else:
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+            continue
+        if event != "end":
+            continue
+        position = _note_cell(scan, el, (max(row0, 0), next_col))
+        if position is not None:
+            max_row, max_col = max(max_row, position[0]), max(max_col, position[1])
+            next_col = position[1] + 1
+        el.clear(keep_tail=False)
+    scan.rows, scan.cols = max_row + 1, max_col + 1
+    return scan
 
 
 # ------------------------------------------------------------------ xls
 
-def _xls_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+def _xls_scans(path: Path, names: list[str]):
     import xlrd
+    from xlrd.biffh import error_text_from_code
 
-    out: dict[str, dict[tuple[int, int], str]] = {}
-    book = xlrd.open_workbook(str(path), on_demand=True)
     try:
-        for sheet in book.sheets():
-            found = {}
+        book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)
+    except Exception as exc:
+        raise UnreadableWorkbook(f"无法检查公式错误单元格: {_short(exc)}") from exc
+    try:
+        if book.nsheets != len(names):
+            raise UnreadableWorkbook("工作表数目与读取结果不一致，无法检查公式错误单元格")
+        for index in range(book.nsheets):
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception as exc:
+                raise UnreadableWorkbook(f"工作表「{names[index]}」无法读取: {_short(exc)}") from exc
+            scan = _Scan(rows=sheet.nrows)
             for r in range(sheet.nrows):
-                for c, ctype in enumerate(sheet.row_types(r)):
+                types = sheet.row_types(r)
+                if len(types) > scan.cols:
+                    scan.cols = len(types)
+                for c, ctype in enumerate(types):
                     if ctype == xlrd.XL_CELL_ERROR:
-                        code = sheet.cell_value(r, c)
-                        found[(r, c)] = xlrd.error_text_by_code.get(code, "#错误")
-            if found:
-                out[sheet.name] = found
+                        scan.errors[(r, c)] = error_text_from_code.get(sheet.cell_value(r, c), "#错误")
+                    elif ctype == xlrd.XL_CELL_BOOLEAN:
+                        scan.booleans[(r, c)] = bool(sheet.cell_value(r, c))
+                    elif ctype == xlrd.XL_CELL_TEXT and sheet.cell_value(r, c) == "":
+                        # only a formula leaves an empty text result: one never calculated looks exactly like this
+                        scan.errors[(r, c)] = "公式未计算"
+            book.unload_sheet(index)
+            yield scan
     finally:
         book.release_resources()
-    return out

@@ -2,23 +2,42 @@
 
 openpyxl builds an object per cell; a 20,000-unit night writes about half a
 million cells, so this module writes the sheet XML directly. It supports what
-the exception workbook needs and nothing more: text and numbers, a styled
-header row, column widths, a frozen first row, an auto-filter and a list
-validation. Every string is an inline string, so nothing a user typed can
-ever become a formula. The files open in Excel, WPS, LibreOffice, openpyxl
-and calamine (the tests read them back with openpyxl).
+the exception workbook needs and nothing more: text, numbers and dates with
+number formats (amounts ``#,##0.00``, rates ``0.0%``, dates ``yyyy-mm-dd``,
+times ``yyyy-mm-dd hh:mm``), a styled header row, column widths and wrapped
+text, a frozen first row, an auto-filter, a list validation and print setup
+(A4 landscape, fit to the page width, the header row repeated on every page,
+page numbers in the footer). Every string is an inline string, so nothing a
+user typed can ever become a formula. The files open in Excel, WPS,
+LibreOffice, openpyxl and calamine (the tests read them back with openpyxl).
 """
 from __future__ import annotations
 
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+# Cell styles (indexes into cellXfs below).
+TEXT, HEADER, WRAP, AMOUNT, RATE, DATE, DATETIME, INTEGER = range(8)
+FORMATS = {"text": TEXT, "wrap": WRAP, "amount": AMOUNT, "rate": RATE, "date": DATE, "datetime": DATETIME,
+           "integer": INTEGER}
+
+_EPOCH = datetime(1899, 12, 30)
+_AMOUNT_TEXT = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?|-?\d+(\.\d+)?")
+_RATE_TEXT = re.compile(r"(-?\d+(\.\d+)?)%")
+# Headers that say what a column holds when the caller does not (rates before amounts: 收费率 is a rate).
+_RATE_WORDS = ("率", "比例", "占比")
+_AMOUNT_WORDS = ("金额", "应收", "实收", "应缴", "欠费", "欠缴", "本金", "违约金", "合计", "费用", "余额", "（元）", "(元)")
+_WIDTH_SAMPLE = 200  # rows looked at to size a column (the whole sheet would cost as much as writing it)
+MAX_WIDTH = 48  # a wider column is wrapped instead
 
 
 def col_letter(n: int) -> str:
@@ -29,16 +48,80 @@ def col_letter(n: int) -> str:
     return s
 
 
-def _cell(ref: str, value, style: int = 0) -> str:
+def excel_serial(value: date | datetime) -> float:
+    """Days since 1899-12-30 (Excel's day 0, which absorbs its 1900 leap-year bug), time as a fraction."""
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - _EPOCH
+        return delta.days + delta.seconds / 86400
+    return float((value - _EPOCH.date()).days)
+
+
+def guess_format(header: str) -> str:
+    """The number format a column's header implies: a rate, an amount, or none."""
+    if any(w in header for w in _RATE_WORDS):
+        return "rate"
+    if any(w in header for w in _AMOUNT_WORDS):
+        return "amount"
+    return "text"
+
+
+def display_width(value) -> int:
+    """Roughly how many character widths a value needs (a CJK character counts two)."""
+    if isinstance(value, str):
+        text = value.split("\n", 1)[0] if "\n" in value else value
+        return len(text) + sum(1 for ch in text if ord(ch) > 0x2E7F)
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, (int, float, Decimal)):
+        return 12
+    return len(str(value))
+
+
+def _number(value, fmt: str):
+    """A text like '6,304.20' or '92.3%' in an amount or rate column, as a number; else None."""
+    if fmt == "rate":
+        m = _RATE_TEXT.fullmatch(value.strip())
+        if m:
+            return float(Decimal(m.group(1)) / 100)
+    if fmt in ("amount", "rate") and _AMOUNT_TEXT.fullmatch(value.strip()):
+        return float(Decimal(value.strip().replace(",", "")))
+    return None
+
+
+def _text(ref: str, value: str, style: int) -> str:
     s = f' s="{style}"' if style else ""
+    text = escape(_ILLEGAL.sub("", value))
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _cell(ref: str, value, fmt: str, style: int) -> str:
+    """One cell. ``fmt`` is the column's format, ``style`` the style of a text cell in that column."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        if fmt in ("amount", "rate"):
+            n = _number(value, fmt)
+            if n is not None:
+                return f'<c r="{ref}" s="{FORMATS[fmt]}"><v>{n!r}</v></c>'
+        return _text(ref, value, style)
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, datetime):
+        return f'<c r="{ref}" s="{DATETIME if fmt != "date" else DATE}"><v>{excel_serial(value)!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{DATE}"><v>{excel_serial(value)!r}</v></c>'
+    if isinstance(value, Decimal):
+        return f'<c r="{ref}" s="{FORMATS[fmt] if fmt in ("rate", "integer") else AMOUNT}"><v>{float(value)!r}</v></c>'
+    if isinstance(value, float):
+        s = FORMATS[fmt] if fmt in ("rate", "amount", "integer") else AMOUNT
+        return f'<c r="{ref}" s="{s}"><v>{value!r}</v></c>'
+    if isinstance(value, int):
+        if fmt in ("rate", "amount"):
+            return f'<c r="{ref}" s="{FORMATS[fmt]}"><v>{value}</v></c>'
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return _text(ref, str(value), style)
 
 
 @dataclass
@@ -46,50 +129,107 @@ class Sheet:
     title: str
     header: list[str]
     rows: list[list]
-    widths: dict[int, float] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)  # 1-based column → width; others are sized to fit
     choices: tuple[int, tuple[str, ...]] | None = None  # (1-based column, allowed values)
+    formats: dict[int, str] = field(default_factory=dict)  # 1-based column → text/wrap/amount/rate/date/datetime/integer
+
+    def column_formats(self) -> list[str]:
+        """Each column's format: as given, else from its header; a text column too wide to fit is wrapped."""
+        out = []
+        sample = self.rows[:_WIDTH_SAMPLE]
+        for i, h in enumerate(self.header, start=1):
+            fmt = self.formats.get(i) or guess_format(h)
+            if fmt == "text":
+                widest = max((display_width(r[i - 1]) for r in sample if len(r) >= i and r[i - 1] is not None),
+                             default=0)
+                if widest > (self.widths.get(i) or MAX_WIDTH):
+                    fmt = "wrap"
+            out.append(fmt)
+        return out
+
+    def column_widths(self, formats: list[str]) -> list[float]:
+        out = []
+        sample = self.rows[:_WIDTH_SAMPLE]
+        for i, (h, fmt) in enumerate(zip(self.header, formats), start=1):
+            if i in self.widths:
+                out.append(self.widths[i])
+                continue
+            widest = max((display_width(r[i - 1]) for r in sample if len(r) >= i and r[i - 1] is not None), default=0)
+            header = display_width(h) + 3  # room for the filter button
+            out.append(float(min(MAX_WIDTH, max(6, header, widest + 2))))
+        return out
 
     def xml(self) -> str:
         ncols = len(self.header)
-        last = f"{col_letter(ncols)}{max(len(self.rows) + 1, 2)}"
-        cols = "".join(f'<col min="{i}" max="{i}" width="{self.widths.get(i, max(10, len(h) * 2 + 2))}" customWidth="1"/>'
-                       for i, h in enumerate(self.header, start=1))
+        last_row = max(len(self.rows) + 1, 2)
+        last = f"{col_letter(ncols)}{last_row}"
+        formats = self.column_formats()
+        widths = self.column_widths(formats)
+        styles = [FORMATS[f] for f in formats]
+        text_styles = [WRAP if f == "wrap" else 0 for f in formats]
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"'
+                       + (f' style="{s}"' if s else "") + "/>"
+                       for i, (w, s) in enumerate(zip(widths, styles), start=1))
         letters = [col_letter(i) for i in range(1, ncols + 1)]
         parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} {_NS_R}>',
+                 '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
                  f'<dimension ref="A1:{last}"/>',
                  '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
                  'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
                  f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>',
-                 '<row r="1">' + "".join(_cell(f"{letters[i]}1", h, 1) for i, h in enumerate(self.header)) + "</row>"]
+                 '<row r="1">' + "".join(_text(f"{letters[i]}1", str(h), HEADER) for i, h in enumerate(self.header))
+                 + "</row>"]
+        columns = list(zip(letters, formats, text_styles))
         for r, row in enumerate(self.rows, start=2):
-            parts.append(f'<row r="{r}">' + "".join(_cell(f"{letters[i]}{r}", v) for i, v in enumerate(row[:ncols]))
+            parts.append(f'<row r="{r}">'
+                         + "".join(_cell(f"{letter}{r}", v, fmt, ts) for (letter, fmt, ts), v in zip(columns, row))
                          + "</row>")
         parts.append(f'</sheetData><autoFilter ref="A1:{last}"/>')
         if self.choices:
             col, values = self.choices
             letter = col_letter(col)
             formula = escape('"' + ",".join(values) + '"')
-            parts.append(f'<dataValidations count="1"><dataValidation type="list" allowBlank="0" showErrorMessage="1" '
+            parts.append(f'<dataValidations count="1"><dataValidation type="list" allowBlank="1" showErrorMessage="1" '
                          f'errorTitle="{escape(self.header[col - 1])}" error="请选择 {escape(" 或 ".join(values))}" '
-                         f'sqref="{letter}2:{letter}{max(len(self.rows) + 1, 2)}"><formula1>{formula}</formula1>'
+                         f'sqref="{letter}2:{letter}{last_row}"><formula1>{formula}</formula1>'
                          f'</dataValidation></dataValidations>')
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+        parts.append('<printOptions horizontalCentered="1"/>'
+                     '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     '<headerFooter><oddHeader>&amp;L&amp;F › &amp;A</oddHeader>'
+                     '<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter></worksheet>')
         return "".join(parts)
 
 
+_FONT = '<name val="宋体"/><family val="3"/><charset val="134"/>'
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet {_NS}>
-<fonts count="2"><font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>
-<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="宋体"/><family val="3"/><charset val="134"/></font></fonts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>
+<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm"/></numFmts>
+<fonts count="2"><font><sz val="11"/>{_FONT}</font>
+<font><b/><sz val="11"/><color rgb="FFFFFFFF"/>{_FONT}</font></fonts>
 <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
 <fill><patternFill patternType="solid"><fgColor rgb="FF305496"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<cellXfs count="8">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">
-<alignment horizontal="center" vertical="center" wrapText="1"/></xf></cellXfs>
+<alignment horizontal="center" vertical="center" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
+<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+</cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
+
+
+def _quoted(name: str) -> str:
+    """A sheet name as a reference in a defined name: 'name', with ' doubled."""
+    return "'" + escape(name.replace("'", "''")) + "'"
 
 
 def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
@@ -122,7 +262,8 @@ def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
                       for i, n in enumerate(names, start=1))
             + "</sheets><definedNames>"
             + "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                      f"'{escape(n)}'!$A$1:${col_letter(len(s.header))}${max(len(s.rows) + 1, 2)}</definedName>"
+                      f"{_quoted(n)}!$A$1:${col_letter(len(s.header))}${max(len(s.rows) + 1, 2)}</definedName>"
+                      f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_quoted(n)}!$1:$1</definedName>'
                       for i, (n, s) in enumerate(zip(names, sheets)))
             + "</definedNames></workbook>")
     book_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
