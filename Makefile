@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \
             if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if (3,10) <= sys.version_info[:2] <= (3,12) else 1)' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: install demo test bench clean forms samples
+.PHONY: install demo test bench clean forms samples report-test
 
 install: $(STAMP)
 
@@ -32,6 +32,13 @@ test: install
 
 bench: install
 	$(PY) tools/bench.py
+
+# 夜间报告 index.html 在真实的无头浏览器（系统的 Chromium，由 Playwright 驱动）中打开：无控制台错误、图表有尺寸。
+report-test: install
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; else echo "需要 Chromium：sudo apt-get install chromium"; exit 1; fi; }
+	$(PY) -m pip install --quiet -e '.[browser]'
+	$(PY) -m pytest -q -rs tests/test_report.py
 
 forms: install
 	$(PY) tools/build_forms.py
