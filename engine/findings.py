@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-SEVERITIES = ("错误", "警告", "提示")
+SEVERITIES = ("严重", "错误", "警告", "提示")  # 严重: a ledger could not be read — the run exits 3
 
 
 class Source(NamedTuple):
@@ -20,11 +20,14 @@ class Source(NamedTuple):
     row: int  # Excel row number, 1-based
     column: str | None = None
     value: str | None = None
+    cell: str | None = None  # Excel cell address, e.g. "D14"
 
     def label(self) -> str:
         parts = [self.file, self.sheet, f"第{self.row}行"]
         if self.column:
-            parts.append(self.column)
+            parts.append(f"{self.column}（{self.cell}）" if self.cell else self.column)
+        elif self.cell:
+            parts.append(self.cell)
         return " › ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -33,6 +36,8 @@ class Source(NamedTuple):
             out["column"] = self.column
         if self.value is not None:
             out["value"] = self.value
+        if self.cell is not None:
+            out["cell"] = self.cell
         return out
 
 
@@ -48,9 +53,26 @@ class Finding:
     sources: tuple[Source, ...] = ()
     citation: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    matter: str | None = None  # what about the subject: a fee item and period, a case number
+    number: str | None = None  # the number of the document issued for it (tonight or earlier)
+    facts: dict[str, Any] | None = None  # the derived fact the rule matched, for the auditor (wuye explain)
+
+    @property
+    def id(self) -> str:
+        """Stable across nights: the same subject, rule and matter give the same id."""
+        import hashlib
+
+        if self.policy == "DATA":
+            first = self.sources[0] if self.sources else None
+            where = f"{first.file}|{first.sheet}|{first.row}|{first.column}" if first else self.message
+            key = f"DATA|{self.rule}|{where}"
+        else:
+            key = f"{self.policy}|{self.rule}|{self.subject or ''}|{self.matter or ''}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "policy": self.policy,
             "rule": self.rule,
             "category": self.category,
@@ -61,11 +83,15 @@ class Finding:
             "citation": self.citation,
             "sources": [s.to_json() for s in self.sources],
             "details": self.details,
+            "matter": self.matter,
+            "number": self.number,
+            "facts": self.facts,
         }
 
     def sort_key(self) -> tuple:
         first = self.sources[0] if self.sources else Source("", "", 0)
-        return (self.category, self.policy, self.rule, self.subject or "", first.file, first.sheet, first.row)
+        return (SEVERITIES.index(self.severity) if self.severity == "严重" else 1, self.category, self.policy,
+                self.rule, self.subject or "", self.matter or "", first.file, first.sheet, first.row)
 
 
 def cell_finding(source: Source, reason: str, code: str, *, subject: str | None = None,

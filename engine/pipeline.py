@@ -18,9 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .checks import CheckResult, load_documents
-from .checks.fees import check_fees
-from .checks.tickets import check_tickets
+from .areas import Context, registry
+from .outcomes.catalogue import load_documents
+from .outcomes.engine import apply_area, clock_sheets
+from .rules.check import check_against_areas
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .read import read_ledgers
@@ -63,51 +64,68 @@ class _Timer:
 
 
 def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date | None = None,
-              progress: Callable[[str], None] | None = None) -> RunResult:
+              progress: Callable[[str], None] | None = None, workers: bool = False) -> RunResult:
+    """One night: read → validate → for each policy area: derive, apply rules, outcomes → render → record.
+
+    ``workers``: render a large night's documents in worker processes (the CLI turns it on; a library call
+    or a plain script runs everything in this process)."""
     # The night builds millions of small objects and no reference cycles worth collecting: the cyclic
     # garbage collector would spend half the run scanning them (measured: validation 3.1 s → 1.5 s).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_night(ledgers, rules, out, as_of, forms, today, progress)
+        return _run_night(ledgers, rules, out, as_of, forms, today, progress, workers)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date | None,
-               progress: Callable[[str], None] | None) -> RunResult:
+               progress: Callable[[str], None] | None, workers_allowed: bool) -> RunResult:
     today = today or date.today()
     ledgers, rules, out, forms = Path(ledgers), Path(rules), Path(out), Path(forms)
     timer = _Timer(progress)
     book = load_rulebook(rules)
     calendar = WorkCalendar.from_rules(rules)
     catalogue = load_documents(forms)
+    check_against_areas(book, catalogue)
 
     with timer.stage("读取台账"):
         loaded = read_ledgers(ledgers)
     with timer.stage("校验数据"):
         records, data_findings = validate(loaded)
-    result = CheckResult(findings=loaded.findings + data_findings)
+    night = Night(findings=loaded.findings + data_findings)
     if not records.of("owners"):
-        result.findings.append(Finding(policy="DATA", rule="DATA-owners", category="数据问题", subject=None,
-                                       severity="警告", message="台账文件夹中没有可用的业主档案，无法核对房号和业主信息"))
+        night.findings.append(Finding(policy="DATA", rule="DATA-owners", category="数据问题", subject=None,
+                                      severity="警告", message="台账文件夹中没有可用的业主档案，无法核对房号和业主信息"))
 
     register = Register(out / "register.sqlite")
     register.load(as_of.date())
     workers = Workers(enabled=False)  # replaced below on a large night; closed whatever happens
     try:
         with timer.stage("应用规则"):
-            result.merge(check_fees(records, book, as_of, today, register, catalogue.documents))
-            result.merge(check_tickets(records, book, as_of, register, catalogue.documents, calendar))
-        del records  # past the rules only the findings and notices are needed
+            ctx = Context(as_of, today, book, calendar, register, records)
+            ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
+            results = []
+            for area in registry():  # read → derive → rules and their outcomes → the area's own sheets
+                if not records.of(area.reads[0]):
+                    continue
+                derived = area.derive(records, ctx)
+                outcomes = apply_area(area, derived, ctx, catalogue)
+                if area.finish is not None:
+                    derived = area.finish(derived, outcomes, ctx)
+                night.add(derived, outcomes)
+                results.append((area, derived, outcomes))
+            night.sheets.update(clock_sheets(results))
+        del records, ctx, results  # past the rules only the findings and documents are needed
         # A large night's documents are rendered by worker processes while this one writes the lists.
-        workers = Workers(enabled=sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS)
-        findings = sorted(result.findings, key=Finding.sort_key)
+        big = sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS
+        workers = Workers(enabled=workers_allowed and big)
+        findings = sorted(night.findings, key=Finding.sort_key)
         folder_name = as_of.date().isoformat()
         with staged_folder(out, folder_name) as tmp:
             counts = _counts(findings)
-            documents = _render_and_record(result, findings, counts, catalogue, forms, tmp, as_of, timer,
+            documents = _render_and_record(night, findings, counts, catalogue, forms, tmp, as_of, timer,
                                            loaded.inventory, workers)
             write_json(tmp / "run.json", _manifest(as_of, today, loaded, book, forms, counts, documents,
                                                    timer.durations, ledgers, rules))
@@ -119,6 +137,29 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         workers.close()
         register.close()
     return RunResult(as_of, out / folder_name, findings, counts, documents, timer.durations)
+
+
+@dataclass
+class Night:
+    """Everything the areas produced tonight, merged: findings, documents, extra sheets and CSV lists."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notices: dict[str, list[dict]] = field(default_factory=dict)
+    reports: dict[str, list[dict]] = field(default_factory=dict)
+    sheets: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)
+    csv: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)
+    fines: list = field(default_factory=list)
+
+    def add(self, derived, outcomes) -> None:
+        self.findings += derived.findings + outcomes.findings
+        for title, items in outcomes.notices.items():
+            self.notices.setdefault(title, []).extend(items)
+        for title, items in outcomes.reports.items():
+            self.reports.setdefault(title, []).extend(items)
+        for title, (header, rows) in list(derived.sheets.items()) + list(outcomes.sheets.items()):
+            self.sheets.setdefault(title, (header, []))[1].extend(rows)
+        self.csv.update(derived.csv)
+        self.fines += outcomes.fines
 
 
 PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are rendered in this process: workers cost more to start
@@ -151,7 +192,7 @@ def render_share(jobs: list[tuple]) -> list[Piece]:
     return [render_singles(*job) for job in jobs]
 
 
-def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: Path, folder: Path,
+def _render_and_record(result: Night, findings, counts, catalogue, forms: Path, folder: Path,
                        as_of: datetime, timer: _Timer, inventory: list[dict], pool: Workers) -> dict[str, int]:
     """Documents (split across the worker processes on a large night) while the lists are written."""
     titles = sorted(result.notices)
@@ -186,8 +227,9 @@ def _render_and_record(result: CheckResult, findings, counts, catalogue, forms: 
             documents[title] = len(notices)
         for title in sorted(result.reports):
             spec = catalogue.documents[title]
-            render_report(forms / spec.template, title, result.reports[title], catalogue.company, folder / "报表")
-            documents[title] = 1
+            for report in result.reports[title]:
+                render_report(forms / spec.template, title, report, catalogue.company, folder / "报表")
+            documents[title] = len(result.reports[title])
         shutil.rmtree(parts_dir)
     return documents
 
@@ -200,7 +242,7 @@ def _counts(findings: list[Finding]) -> dict[str, dict[str, int]]:
     }
 
 
-def _write_lists(folder: Path, findings: list[Finding], result: CheckResult, counts, as_of: datetime,
+def _write_lists(folder: Path, findings: list[Finding], result: Night, counts, as_of: datetime,
                  inventory: list[dict]) -> None:
     data = []
     for f in findings:

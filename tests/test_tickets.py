@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from engine.derive.calendar import WorkCalendar
-from engine.derive.tickets import sample_key
+from engine.outcomes.sample import sample_key as _sha
 from engine.errors import CalendarDataMissing
 from engine.render.documents import document_text
 
@@ -15,6 +15,10 @@ from .conftest import REPO, small_estate, write_xlsx
 HEADER = ["工单号", "类型", "等级", "项目", "房号", "反映人", "内容", "来源", "受理时间", "派单时间", "责任部门",
           "处理人", "约定时间", "答复时间", "进度反馈时间", "完成时间", "回访时间", "回访结果", "关联工单", "延期次数", "到场时间"]
 COL = {h: i for i, h in enumerate(HEADER)}
+
+
+def sample_key(week_start, site, ticket_id):
+    return _sha(f"{week_start.isoformat()}|{site}|{ticket_id}")
 
 
 def ticket(tid, kind, **fields):
@@ -89,7 +93,7 @@ def test_clock_findings_on_the_night(ledgers, tmp_path, night):
     assert rules["C12-1"] == {"T24"}  # 25 minutes to arrive
     assert "C9-1" not in rules and "C9-2" not in rules  # T09 answered and resolved in time
     bad = [f for f in data if f["rule"] == "DATA-datetime"]
-    assert [f["message"] for f in bad] == ["投诉报修台账.xlsx › 11月工单 › 第13行 › 受理时间: 明天上午 — 日期格式无法识别（应为 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日）"]
+    assert [f["message"] for f in bad] == ["投诉报修台账.xlsx › 11月工单 › 第13行 › 受理时间（I13）: 明天上午 — 日期格式无法识别（应为 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日）"]
     assert all(f["subject"] != "T20" for f in data if f["policy"] != "DATA")  # no SLA verdict for T20
 
 
@@ -206,7 +210,7 @@ def test_the_sample_sheet_keeps_hashes_whole_and_masks_reporters(ledgers, tmp_pa
     result = night(ledgers, tmp_path / "out", "2026-11-20")
     wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")))
     rows = list(wb["回访抽样明细"].iter_rows(min_row=2, values_only=True))
-    assert [r[4] for r in rows] and all(r[7] == sample_key(datetime(2026, 11, 9).date(), r[0], r[4]) for r in rows)
+    assert [r[4] for r in rows] and all(r[6] == sample_key(datetime(2026, 11, 9).date(), r[0], r[4]) for r in rows)
     ledger = list(wb["投诉台帐"].iter_rows(min_row=2, values_only=True))
     assert ledger[0][2] == "王**"
 
@@ -221,8 +225,8 @@ def test_duplicate_ticket_numbers_and_unknown_related_tickets_are_data_findings(
     ]})
     data = findings_of(night(folder, tmp_path / "out", "2026-11-20"))
     messages = [f["message"] for f in data if f["policy"] == "DATA"]
-    assert "t.xlsx › 工单 › 第3行 › 工单号: D1 — 工单号重复（与 t.xlsx › 工单 › 第2行 相同），本行未参与时限检查" in messages
-    assert "t.xlsx › 工单 › 第4行 › 关联工单: NOPE — 关联工单在台账中找不到，无法判断是否二次投诉或返修" in messages
+    assert "t.xlsx › 工单 › 第3行 › 工单号（A3）: D1 — 工单号重复（与 t.xlsx › 工单 › 第2行 相同），本行未参与时限检查" in messages
+    assert "t.xlsx › 工单 › 第4行 › 关联工单（S4）: NOPE — 关联工单在台账中找不到，无法判断是否二次投诉或返修" in messages
 
 
 def test_a_ledgers_folder_with_tickets_only(tmp_path, night):

@@ -99,7 +99,7 @@ def _split_body(body: str) -> tuple[str, str, str]:
 
 
 def _single_path(single_dir: Path, n: dict) -> Path:
-    key = n.get("unit_key") or n.get("ticket_id") or ""
+    key = n.get("file_key") or n.get("unit_key") or n.get("ticket_id") or ""
     return single_dir / f"{safe_filename(n['number'])}_{safe_filename(key)}.docx"
 
 

@@ -21,21 +21,16 @@ def calculator(name: str):
     return register
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
+def render_message(template: str, fact: dict, params: dict | None = None) -> str:
+    from ..outcomes.text import render
 
-
-def render_message(template: str, fact: dict) -> str:
-    return template.format_map(_Blank({k: _show(v) for k, v in fact.items()}))
+    return render(template, fact, params)
 
 
 def _show(v: Any) -> str:
-    if isinstance(v, Decimal):
-        return f"{v:,.2f}"
-    if isinstance(v, float):
-        return f"{v:,.2f}" if not v.is_integer() else str(int(v))
-    return str(v)
+    from ..outcomes.text import show
+
+    return show(v)
 
 
 def _conditions(rule_file: RuleFile, params: dict[str, Any]) -> dict[str, dict]:
@@ -75,12 +70,15 @@ def _example_moment(value) -> datetime:
 
 def run_examples(book: RuleBook) -> list[ExampleResult]:
     """Every worked example: its fact against every rule of the book, and its clock or values if it names one."""
-    from .. import derive  # noqa: F401  (registers the calculators)
+    from .. import areas  # noqa: F401  (the areas register their calculators)
     from ..derive.calendar import WorkCalendar
-    from ..derive.clocks import run_clock
+    from ..outcomes.clock import run_clock
+    from ..outcomes.fines import FineEntry  # noqa: F401
+    from ..outcomes.sample import resolve, sample_size
     from ..read.parse import parse_datetime
 
     calendar = WorkCalendar.from_rules(book.folder)
+    areas.registry()
     results = []
     for rule_file in book.files:
         for rule in rule_file.model.rules:
@@ -100,6 +98,17 @@ def run_examples(book: RuleBook) -> list[ExampleResult]:
                         got = calc(ex.fact, params)
                         if _show(Decimal(str(got))) != _show(Decimal(str(expected))):
                             problems.append(f"{key} 应为 {expected}，实际为 {got}")
+                    if ex.expect_sample is not None:
+                        if rule.then.sample is None:
+                            problems.append("规则没有抽样（sample），示例不能写 expect_sample")
+                        else:
+                            got = sample_size(resolve(rule.then.sample.rate, params), ex.expect_sample.candidates)
+                            if got != ex.expect_sample.size:
+                                problems.append(f"{ex.expect_sample.candidates} 个中应抽 {ex.expect_sample.size} 个，实际 {got} 个")
+                    if ex.expect_fines is not None:
+                        got_fines = [float(resolve(f.amount, params)) for f in rule.then.fines]
+                        if got_fines != [float(x) for x in ex.expect_fines]:
+                            problems.append(f"罚款应为 {ex.expect_fines}，实际为 {got_fines}")
                     if ex.expect_clock is not None:
                         if rule.then.clock is None:
                             problems.append("规则没有时限（clock），示例不能写 expect_clock")

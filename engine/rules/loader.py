@@ -19,6 +19,7 @@ from .model import Parameter, Rule, RuleFileModel, threatens_utilities
 from .yamlload import LineDict, line_of, load_yaml
 
 CALENDAR_FILE = "calendar.yaml"
+DATA_FILES = {CALENDAR_FILE, "catalogue.yaml"}  # data in rules/ that is not a rule file
 
 
 @dataclass
@@ -69,6 +70,10 @@ class RuleBook:
                 if v is not None:
                     out[name] = v.value
         return out
+
+    def params_at_any(self) -> dict[str, Parameter]:
+        """Every parameter of every file, whatever its dates."""
+        return {name: p for f in self.files for name, p in f.model.parameters.items()}
 
     def rules(self) -> Iterator[tuple[RuleFile, Rule]]:
         for f in self.files:
@@ -124,7 +129,11 @@ def load_rule_file(path: Path) -> RuleFile:
                 f"{path.name}:{line_of(raw, loc)}: 出现停水/停电/停暖/停气等字样 — 依《民法典》第九百四十四条，"
                 "催缴不得采取停止供电、供水、供热、供燃气等方式，规则中不得出现此类措施或威胁")
     for i, rule in enumerate(model.rules):
-        for ref in _param_refs(rule.when):
+        refs = list(_param_refs(rule.when))
+        for spec in [rule.then.sample, rule.then.periodic, rule.then.clock, *rule.then.fines]:
+            if spec is not None:
+                refs += list(_param_refs(spec.model_dump()))
+        for ref in refs:
             if ref not in model.parameters:
                 raise RuleFileError(f"{path.name}:{line_of(raw, ('rules', i, 'when'))}: 规则 {rule.id} 引用了未定义的参数 ${ref}")
     return RuleFile(path, model, raw)
@@ -145,7 +154,7 @@ def load_rulebook(folder: Path) -> RuleBook:
     folder = Path(folder)
     if not folder.is_dir():
         raise RuleFileError(f"规则文件夹不存在: {folder}")
-    paths = sorted(p for p in folder.glob("*.yaml") if p.name != CALENDAR_FILE)
+    paths = sorted(p for p in folder.glob("*.yaml") if p.name not in DATA_FILES)
     if not paths:
         raise RuleFileError(f"规则文件夹 {folder} 中没有 .yaml 规则文件")
     files = [load_rule_file(p) for p in paths]
@@ -161,4 +170,8 @@ def load_rulebook(folder: Path) -> RuleBook:
                 raise RuleFileError(f"{f.name}:{f.rule_line(i)}: 规则编号 {r.id} 已在 {seen_rules[r.id]} 中使用")
             seen_rules[r.id] = f.name
     hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.yaml"))}
-    return RuleBook(folder, files, hashes)
+    book = RuleBook(folder, files, hashes)
+    from .check import check_against_areas
+
+    check_against_areas(book)
+    return book

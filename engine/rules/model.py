@@ -18,6 +18,7 @@ def threatens_utilities(text: str) -> bool:
     return any(not _PROHIBITION.search(text[: m.start()]) for m in UTILITY_CUTOFF.finditer(text))
 
 Scalar = Union[bool, int, float, str, date]
+SEVERITIES = ("严重", "错误", "警告", "提示")
 
 
 class Strict(BaseModel):
@@ -78,33 +79,151 @@ class Clock(Strict):
         return v
 
 
+class LadderRef(Strict):
+    """This outcome is one step of a ladder declared under the file's ``ladders:``."""
+
+    name: str
+    step: int = Field(ge=1)
+
+
+class HoldRef(Strict):
+    """While the rule matches, the named ladder is held for the fact's matter (no step is issued)."""
+
+    ladder: str
+
+
+class SampleSpec(Strict):
+    """A reproducible draw: per ``group`` and period, the candidates ordered by SHA-256 of
+    "period start|group values|subject", the first ⌈rate × n⌉ taken (exact decimals)."""
+
+    rate: Union[float, str]
+    every: str = "week"  # the draw is made once per period (day / week / month); the previous period is drawn
+    group: list[str] = []  # fact fields that split the candidates (e.g. site)
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, v: str) -> str:
+        if v not in PERIODS:
+            raise ValueError(f"every 只能是 {' / '.join(PERIODS)}")
+        return v
+
+
+class PeriodicSpec(Strict):
+    """Produced once per period, on (or, when that night is missed, after) its day; caught up once."""
+
+    every: str = "month"
+    day: Union[int, str] = 1  # day of month (month), ISO weekday 1–7 (week); a $parameter allowed
+    select: dict[str, Any] | None = None  # which of the area's facts the document covers (a condition like when:)
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, v: str) -> str:
+        if v not in PERIODS:
+            raise ValueError(f"every 只能是 {' / '.join(PERIODS)}")
+        return v
+
+
+class FineSpec(Strict):
+    """A fine for a lapse: ``amount`` (a $parameter) charged to the person in a fact field
+    (``person: handler``) or to whoever holds a role on the staff sheet (``role: 项目负责人``)."""
+
+    amount: Union[float, int, str]
+    person: str | None = None
+    role: str | None = None
+    clause: str = Field(min_length=2)
+    payer: str = "staff"  # staff: capped by the monthly bonus (T13); contractor: a deposit deduction, never capped
+
+    @model_validator(mode="after")
+    def _who(self):
+        if (self.person is None) == (self.role is None):
+            raise ValueError("罚款须写明 person（事实字段）或 role（岗位）之一")
+        if self.payer not in ("staff", "contractor"):
+            raise ValueError("payer 只能是 staff 或 contractor")
+        return self
+
+
+PERIODS = ("day", "week", "month")
+REPORTS = ("breach", "overdue", "always", "once", "none")
+
+
 class Outcome(Strict):
+    """What a match does, chosen from the engine's primitives: a finding (always, unless ``report: none``),
+    a document, a ladder step, a hold, a clock, a sample, a periodic document, fines."""
+
     category: str
     severity: str = "提示"
     message: str
-    document: str | None = None
-    step: int | None = None  # a ladder step: the highest step reached is the one issued
-    hold: bool = False  # the outcome suspends other outcomes for the subject (F11)
-    escalate_to: str | None = None
+    document: str | None = None  # a document from forms/forms.yaml, numbered by the register
+    ladder: LadderRef | None = None
+    hold: HoldRef | None = None
     clock: Clock | None = None  # a deadline: a finding when it is missed, an SLA state while it runs
+    sample: SampleSpec | None = None
+    periodic: PeriodicSpec | None = None
+    fines: list[FineSpec] = []
+    escalate_to: str | None = None
+    sheet: str | None = None  # also list the match on this sheet of the exception workbook (e.g. 投诉台帐)
     # breach: a missed clock is a finding (open or closed late); overdue: only while still open past it
-    # (an escalation trigger); always: every match is a finding
+    # (an escalation trigger); always: every match is a finding; once: only the first night it matches
+    # (a reminder); none: no finding (a hold, a list only)
     report: str = "breach"
-    action: str | None = None  # a named engine action the outcome triggers, e.g. callback_sample, monthly_report
 
     @field_validator("report")
     @classmethod
     def _report(cls, v: str) -> str:
-        if v not in ("breach", "overdue", "always"):
-            raise ValueError("report 只能是 breach、overdue 或 always")
+        if v not in REPORTS:
+            raise ValueError("report 只能是 breach、overdue、always、once 或 none")
         return v
 
     @field_validator("severity")
     @classmethod
     def _severity(cls, v: str) -> str:
-        if v not in ("错误", "警告", "提示"):
-            raise ValueError("severity 只能是 错误 / 警告 / 提示")
+        if v not in SEVERITIES:
+            raise ValueError(f"severity 只能是 {' / '.join(SEVERITIES)}")
         return v
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        kinds = [k for k in ("ladder", "hold", "sample", "periodic") if getattr(self, k) is not None]
+        if len(kinds) > 1:
+            raise ValueError(f"一条规则只能有一种 {' / '.join(kinds)}")
+        if self.ladder is not None and self.document is not None:
+            raise ValueError("阶梯的文书写在 ladders 中每一级的 documents 里，规则中不再写 document")
+        return self
+
+
+class LadderSpec(Strict):
+    """An escalation ladder: its steps (the rules that name it) and its hit policy.
+
+    ``hit: highest`` — a matter is issued the highest step it reached; a subject never receives a lower step
+    than one it already received for a matter still open; catching up after a missed night issues only the
+    highest step. ``per: subject`` — one document per subject listing every open matter with its own step.
+    """
+
+    title: str
+    citation: str = Field(min_length=3)
+    hit: str = "highest"
+    per: str = "subject"
+    documents: dict[int, str]  # step → document title (forms/forms.yaml)
+    note: str = ""
+
+    @field_validator("hit")
+    @classmethod
+    def _hit(cls, v: str) -> str:
+        if v != "highest":
+            raise ValueError("hit 目前只支持 highest（取已到达的最高一级，不低于已发出的一级）")
+        return v
+
+    @field_validator("per")
+    @classmethod
+    def _per(cls, v: str) -> str:
+        if v not in ("subject", "matter"):
+            raise ValueError("per 只能是 subject（每个对象一份）或 matter（每件事一份）")
+        return v
+
+
+class ExpectSample(Strict):
+    candidates: int = Field(ge=0)
+    size: int = Field(ge=0)
 
 
 class ExpectClock(Strict):
@@ -120,6 +239,8 @@ class Example(Strict):
     expect: list[str]
     expect_values: dict[str, Any] = {}
     expect_clock: ExpectClock | None = None
+    expect_sample: ExpectSample | None = None
+    expect_fines: list[Union[float, int]] | None = None  # the amounts of the rule's fines, in order
 
 
 class Rule(Strict):
@@ -128,6 +249,7 @@ class Rule(Strict):
     title: str
     citation: str = Field(min_length=3)
     note: str = ""
+    company_setting: bool = False  # the rule itself is a company choice the sources do not make
     when: dict[str, Any]
     then: Outcome
     examples: list[Example] = Field(min_length=1)
@@ -146,6 +268,7 @@ class RuleFileModel(Strict):
     source: str = ""
     note: str = ""
     parameters: dict[str, Parameter] = {}
+    ladders: dict[str, LadderSpec] = {}
     rules: list[Rule] = []
 
     @model_validator(mode="after")
@@ -155,4 +278,10 @@ class RuleFileModel(Strict):
             if r.id in seen:
                 raise ValueError(f"规则编号 {r.id} 重复")
             seen.add(r.id)
+            ref = r.then.ladder or r.then.hold
+            name = ref.name if isinstance(ref, LadderRef) else (ref.ladder if ref else None)
+            if name is not None and name not in self.ladders:
+                raise ValueError(f"规则 {r.id} 引用了未在 ladders 中声明的阶梯 {name}")
+            if isinstance(ref, LadderRef) and ref.step not in self.ladders[name].documents:
+                raise ValueError(f"规则 {r.id}: 阶梯 {name} 没有第 {ref.step} 级的文书")
         return self

@@ -1,14 +1,13 @@
-"""What a policy-area check returns, and the document catalogue in ``forms/forms.yaml``."""
+"""The document catalogue in ``forms/forms.yaml``: the company printed on documents, every document's template
+and how its numbers are made. A rule file may only name documents listed here."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import RuleFileError
-from ..findings import Finding
 from ..render.company import Company
 
 
@@ -39,23 +38,3 @@ def load_documents(forms: Path) -> Catalogue:
         if not (Path(forms) / spec.template).exists():
             raise RuleFileError(f"{path.name}: 《{title}》的模板 {spec.template} 不在 {forms} 中")
     return catalogue
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding] = field(default_factory=list)
-    notices: dict[str, list[dict]] = field(default_factory=dict)  # document title → notice contexts
-    reports: dict[str, dict] = field(default_factory=dict)  # document title → report context
-    sheets: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)  # extra workbook sheets
-    csv: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)  # file name → (header, rows)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def merge(self, other: "CheckResult") -> None:
-        self.findings.extend(other.findings)
-        for k, v in other.notices.items():
-            self.notices.setdefault(k, []).extend(v)
-        self.reports.update(other.reports)
-        self.sheets.update(other.sheets)
-        self.csv.update(other.csv)
-        for k, v in other.counts.items():
-            self.counts[k] = self.counts.get(k, 0) + v

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import RuleFileError
 from ..rules.model import Clock
-from .calendar import END_OF_DAY, WorkCalendar
+from ..derive.calendar import END_OF_DAY, WorkCalendar
 
 ON_TRACK, NEAR, OVERDUE, MET, MET_LATE = "正常", "临近超时", "已超时", "按时完成", "超时完成"
 
