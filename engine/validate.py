@@ -17,28 +17,54 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .findings import Finding, Source, cell_finding
+from .read.kinds import ADDRESS_WORDS, norm_header
 from .read.ledgers import Ledgers
-from .read.parse import (CellError, Unit, display, parse_amount, parse_date, parse_datetime, parse_int,
-                         parse_period, parse_text, parse_unit)
+from .read.parse import (CellError, Unit, display, is_blank, norm_text, parse_amount, parse_date, parse_datetime,
+                         parse_int, parse_period, parse_text, parse_unit)
+from .read.sheets import Layout, RawRow, col_letter
+
+_TRUE = {"是", "有", "Y", "YES", "TRUE", "1", "√", "✓", "已", "对"}
+_FALSE = {"否", "无", "N", "NO", "FALSE", "0", "×", "✗", "未", "不"}
+
+
+def parse_bool(value: object) -> bool | None:
+    """Yes/no cells: 是/否, 有/无, Y/N, √/×, 1/0."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = norm_text(value).upper()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("应为 是/否")
+
 
 PARSERS = {
     "text": parse_text, "unit": parse_unit, "date": parse_date, "datetime": parse_datetime,
-    "period": parse_period, "amount": parse_amount, "int": parse_int,
+    "period": parse_period, "amount": parse_amount, "int": parse_int, "bool": parse_bool,
 }
 
 
 @dataclass(slots=True)
 class RowRef:
-    """Where a record came from: the file, sheet and Excel row, and the header of each field's column."""
+    """Where a record came from: the file, sheet and Excel row, the header of each field's column,
+    and each field's column index (for the cell address, e.g. ``D14``)."""
 
     file: str
     sheet: str
     row: int
     columns: dict[str, str]  # field → header text
+    cols: dict[str, int] | None = None  # field → 0-based column index in the sheet
 
     def cell(self, field: str, value: object = None) -> Source:
         return Source(self.file, self.sheet, self.row, self.columns.get(field, field),
-                      None if value is None else display(value))
+                      None if value is None else display(value), self.address(field))
+
+    def address(self, field: str) -> str | None:
+        col = self.cols.get(field) if self.cols else None
+        return None if col is None else f"{col_letter(col)}{self.row}"
 
     def whole_row(self) -> Source:
         return Source(self.file, self.sheet, self.row)
@@ -77,6 +103,10 @@ class Fee(Record):
     due_date: date | None = None  # blank = the rule file's default for the period
     instalment: str | None = None
     note: str | None = None
+    period_start: date | None = None  # a period written as a range (计费起始日期 … 计费终止日期)
+    period_end: date | None = None
+    cycle_months: int | None = None  # 缴费周期
+    cashier: str | None = None
 
 
 @record
@@ -116,7 +146,8 @@ class Ticket(Record):
 
 
 class GenericRecord(BaseModel):
-    """Kinds the rules do not use yet (collections, keys, staff) are still read and checked cell by cell."""
+    """Kinds without a model here (collections, keys, staff, and every kind added as a vocabulary file)
+    are still read and checked cell by cell; fields are attributes (``rec.unit``, ``rec.lent_at``)."""
 
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
     ref: RowRef
@@ -172,6 +203,48 @@ def _parse_column(values: list, parser) -> list:
     return out
 
 
+_NOT_BUILDING = set(ADDRESS_WORDS.get("not_a_building", ()))
+
+
+def _compose_unit(cells: list, parts: tuple[int, ...]) -> str | None:
+    """The unit of a split address: building, stairwell and room joined (``B1`` + ``301`` → ``B1-301``).
+
+    A building value that is not a building (商铺) is left out; so is a building the room already starts with.
+    """
+    values = [display(cells[c]).strip() if c < len(cells) else "" for c in parts]
+    room = values[-1]
+    if not room:
+        return None
+    pieces = []
+    for v in values[:-1]:
+        if not v or norm_header(v) in _NOT_BUILDING:
+            continue
+        if room.upper().startswith(v.upper()) and len(room) > len(v):
+            continue
+        pieces.append(v)
+    return "-".join([*pieces, room])
+
+
+def _raw_column(rows: list[RawRow], layout: Layout, name: str, col: int) -> list:
+    if name == "unit" and layout.unit_parts:
+        parts = layout.unit_parts
+        return [_compose_unit(r.cells, parts) for r in rows]
+    out = [r.cells[col] if col < len(r.cells) else None for r in rows]
+    extra = layout.fallbacks.get(name)
+    if extra:
+        for i, v in enumerate(out):
+            if is_blank(v):
+                cells = rows[i].cells
+                out[i] = next((cells[c] for c in extra if c < len(cells) and not is_blank(cells[c])), v)
+    return out
+
+
+def _constant(spec, value):
+    if value is None or not isinstance(value, (str, int, float)):
+        return value
+    return PARSERS[spec.type](value)
+
+
 def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
     """Column by column (each distinct value parsed once), then row by row into pydantic records."""
     findings: list[Finding] = []
@@ -183,23 +256,37 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         model = MODELS.get(kind.name, GenericRecord)
         rows = loaded.rows.rows
         columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
-        specs = [(kind.field(name), col) for name, col in layout.columns.items()]
+        cols = dict(layout.columns)
+        for name in layout.constants:
+            if layout.wide_column is not None and name not in cols:
+                columns.setdefault(name, layout.headers.get(layout.wide_column, kind.field(name).title))
+        specs = [(kind.field(name), col) for name, col in layout.columns.items() if name not in layout.constants]
         names = [spec.name for spec, _ in specs]
         file, sheet = loaded.file, loaded.sheet
         problems: list[tuple[int, int, Finding]] = []  # (row index, column order, finding)
         parsed_columns = []
         error_rows = [i for i, r in enumerate(rows) if r.errors]
+        skip: dict[int, str] = {}  # row index → reason (e.g. a vacant unit: no owner name)
+        for fname, reason in kind.skip_when_blank:
+            if fname in layout.columns and fname not in layout.constants:
+                for i, v in enumerate(_raw_column(rows, layout, fname, layout.columns[fname])):
+                    if is_blank(v) and not rows[i].errors:
+                        skip.setdefault(i, reason)
         for order, (spec, col) in enumerate(specs):
-            raw_column = [r.cells[col] if col < len(r.cells) else None for r in rows]
+            raw_column = _raw_column(rows, layout, spec.name, col)
             parsed = _parse_column(raw_column, PARSERS[spec.type])
             if spec.required:
                 suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
             else:
                 suspects = [i for i, p in enumerate(parsed) if p.__class__ is CellError]
             for i in sorted(set(suspects).union(error_rows)):
-                ref = RowRef(file, sheet, rows[i].row, columns)
-                if col in rows[i].errors:
-                    problem = cell_finding(ref.cell(spec.name, rows[i].errors[col]), _FORMULA_ERROR, "formula-error")
+                if i in skip:
+                    continue
+                ref = RowRef(file, sheet, rows[i].row, columns, cols)
+                err_col = next((c for c in (layout.unit_parts if spec.name == "unit" and layout.unit_parts else (col,))
+                                if c in rows[i].errors), None)
+                if err_col is not None:
+                    problem = cell_finding(ref.cell(spec.name, rows[i].errors[err_col]), _FORMULA_ERROR, "formula-error")
                 elif parsed[i] is None and spec.required:
                     problem = cell_finding(ref.cell(spec.name, raw_column[i]), "必填项为空", "required")
                 elif isinstance(parsed[i], CellError):
@@ -212,17 +299,30 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
             if default is not None:  # e.g. 实收金额: blank means 0 (ledgers.md)
                 parsed = [default if p is None else p for p in parsed]
             parsed_columns.append(parsed)
+        for name, value in layout.constants.items():
+            if not kind.has(name):
+                continue
+            names.append(name)
+            parsed_columns.append([_constant(kind.field(name), value)] * len(rows))
         bad_rows = {i for i, _, _ in problems}
         findings.extend(f for _, _, f in sorted(problems, key=lambda x: (x[0], x[1])))
-        if any(f not in layout.columns for f in kind.required):
+        if any(f not in layout.columns and f not in layout.constants for f in kind.required):
             bad_rows = set(range(len(rows)))
-        if kind.name == "owners" and "unit" in layout.columns:
+        if kind.name == "owners" and "unit" in names:
             known_units.update(u.key for u in parsed_columns[names.index("unit")] if isinstance(u, Unit))
         out = by_kind[kind.name]
+        n_before = len(out)
         for i, values in enumerate(zip(*parsed_columns)):
-            if i in bad_rows:
+            if i in bad_rows or i in skip:
                 continue
-            out.append(model(ref=RowRef(file, sheet, rows[i].row, columns), **dict(zip(names, values))))
+            out.append(model(ref=RowRef(file, sheet, rows[i].row, columns, cols), **dict(zip(names, values))))
+        entry = loaded.entry
+        if entry is not None and entry.get("kind"):
+            entry["records"] = entry.get("records", 0) + len(out) - n_before
+            if bad_rows:
+                entry["rows_with_problems"] = entry.get("rows_with_problems", 0) + len(bad_rows - set(skip))
+            for i, reason in sorted(skip.items()):
+                entry.setdefault("skipped_records", {}).setdefault(reason, []).append(rows[i].row)
         loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
     records = Records(by_kind=dict(by_kind))
     findings.extend(_cross_check(records, known_units))

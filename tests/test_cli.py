@@ -66,7 +66,7 @@ def test_check_lists_sheets_and_bad_cells(tmp_path):
     result = CliRunner().invoke(main, ["check", "--ledgers", str(REPO / "ledgers")])
     assert result.exit_code == 0
     assert "2026年收费台账.xlsx › 10-11月: fees 已读取，204 行" in result.output
-    assert "第78行 › 应收金额: #REF!" in result.output
+    assert "第78行 › 应收金额（D78）: #REF!" in result.output
 
 
 def test_rules_check_runs_the_examples():

@@ -44,8 +44,8 @@ def test_error_cells_are_data_problems_never_blank_or_zero(tmp_path):
     records, findings, _ = check_ledgers(tmp_path)
     assert records.of("fees") == []  # both rows stay out of the rules
     msgs = data_messages(findings)
-    assert "fees.xlsx › 收费 › 第2行 › 应收金额: #REF! — 单元格为公式错误，不能当作空白或零，请修正公式" in msgs
-    assert any(m.startswith("fees.xlsx › 收费 › 第3行 › 实收金额: #DIV/0!") for m in msgs)
+    assert "fees.xlsx › 收费 › 第2行 › 应收金额（D2）: #REF! — 单元格为公式错误，不能当作空白或零，请修正公式" in msgs
+    assert any(m.startswith("fees.xlsx › 收费 › 第3行 › 实收金额（E3）: #DIV/0!") for m in msgs)
 
 
 def test_bad_cells_name_file_sheet_row_column_value_and_reason(tmp_path):
@@ -57,9 +57,9 @@ def test_bad_cells_name_file_sheet_row_column_value_and_reason(tmp_path):
     ]})
     _, findings, _ = check_ledgers(tmp_path)
     assert data_messages(findings) == [
-        "fees.xlsx › 收费 › 第2行 › 所属期: 2026-13 — 所属期月份不存在",
-        "fees.xlsx › 收费 › 第3行 › 应收金额: 约300 — 金额无法识别",
-        "fees.xlsx › 收费 › 第4行 › 收费项目: （空白） — 必填项为空",
+        "fees.xlsx › 收费 › 第2行 › 所属期（C2）: 2026-13 — 所属期月份不存在",
+        "fees.xlsx › 收费 › 第3行 › 应收金额（D3）: 约300 — 金额无法识别",
+        "fees.xlsx › 收费 › 第4行 › 收费项目（B4）: （空白） — 必填项为空",
     ]
 
 
@@ -136,4 +136,4 @@ def test_formula_without_cached_value_and_validation_formulas(tmp_path):
     wb.save(tmp_path / "f.xlsx")
     records, findings, _ = check_ledgers(tmp_path)
     assert [f.ref.row for f in records.of("fees")] == [2]
-    assert data_messages(findings) == ["f.xlsx › 收费 › 第3行 › 应收金额: 公式未计算 — 单元格为公式错误，不能当作空白或零，请修正公式"]
+    assert data_messages(findings) == ["f.xlsx › 收费 › 第3行 › 应收金额（D3）: 公式未计算 — 单元格为公式错误，不能当作空白或零，请修正公式"]

@@ -38,6 +38,7 @@ class FieldSpec:
     type: str = "text"  # text | unit | date | datetime | period | amount | int | bool
     required: bool = False
     label: str = ""  # Chinese name used in messages when the sheet has no header for it
+    alternatives: tuple[str, ...] = ()  # ``or:`` other fields that can stand in for a required one
 
     @property
     def title(self) -> str:
@@ -45,10 +46,25 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class WideSpec:
+    """How a wide sheet (one column per fee item or month) becomes one row per unit, item and period."""
+
+    value: str
+    item: str
+    period: str
+    note: str | None = None
+    groups: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    totals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KindSpec:
     name: str
     title: str
     fields: tuple[FieldSpec, ...]
+    skip_when_blank: tuple[tuple[str, str], ...] = ()  # (field, reason): rows without it are skipped, not errors
+    wide: WideSpec | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -73,7 +89,7 @@ def _load_kind(path: Path) -> KindSpec:
     for item in data["fields"]:
         if not isinstance(item, dict) or not item.get("name"):
             raise VocabularyError(f"{path.name}: 字段须写明 name: {item!r}")
-        unknown = set(item) - {"name", "type", "required", "aliases", "label"}
+        unknown = set(item) - {"name", "type", "required", "aliases", "label", "or"}
         if unknown:
             raise VocabularyError(f"{path.name}: 字段 {item['name']} 有未知的键 {', '.join(sorted(unknown))}")
         ftype = item.get("type", "text")
@@ -84,8 +100,31 @@ def _load_kind(path: Path) -> KindSpec:
         seen.add(item["name"])
         aliases = tuple(str(a) for a in (item.get("aliases") or ()))
         fields.append(FieldSpec(str(item["name"]), aliases, ftype, bool(item.get("required", False)),
-                                str(item.get("label") or "")))
-    return KindSpec(str(data["name"]), str(data.get("title") or data["name"]), tuple(fields))
+                                str(item.get("label") or ""), tuple(str(a) for a in item.get("or") or ())))
+    for f in fields:
+        bad = [a for a in f.alternatives if a not in seen]
+        if bad:
+            raise VocabularyError(f"{path.name}: 字段 {f.name} 的 or: 指向不存在的字段 {', '.join(bad)}")
+    skips = data.get("skip_when_blank") or {}
+    if not isinstance(skips, dict) or any(k not in seen for k in skips):
+        raise VocabularyError(f"{path.name}: skip_when_blank 须为 {{字段: 原因}}，字段须在 fields 中")
+    wide = None
+    if data.get("wide"):
+        w = data["wide"]
+        try:
+            wide = WideSpec(value=w["value"], item=w["item"], period=w["period"], note=w.get("note"),
+                            groups=tuple(w.get("groups") or ()), items=tuple(w.get("items") or ()),
+                            totals=tuple(w.get("totals") or ()))
+        except (KeyError, TypeError) as exc:
+            raise VocabularyError(f"{path.name}: wide 须写明 value、item、period — {exc}") from exc
+        for name in (wide.value, wide.item, wide.period, wide.note):
+            if name is not None and name not in seen:
+                raise VocabularyError(f"{path.name}: wide 指向不存在的字段 {name}")
+    unknown = set(data) - {"name", "title", "fields", "skip_when_blank", "wide", "description"}
+    if unknown:
+        raise VocabularyError(f"{path.name}: 未知的键 {', '.join(sorted(unknown))}")
+    return KindSpec(str(data["name"]), str(data.get("title") or data["name"]), tuple(fields),
+                    tuple((str(k), str(v)) for k, v in skips.items()), wide)
 
 
 def load_kinds(folder: Path = VOCAB_DIR) -> dict[str, KindSpec]:
@@ -107,11 +146,10 @@ def load_address_vocab(folder: Path = VOCAB_DIR) -> dict[str, tuple[str, ...]]:
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {k: tuple(str(a) for a in v or ()) for k, v in data.items()}
+    return {k: tuple(norm_header(a) for a in v or ()) for k, v in data.items()}
 
 
 KINDS: dict[str, KindSpec] = load_kinds()
-ADDRESS_WORDS: dict[str, tuple[str, ...]] = load_address_vocab()
 
 # Bracketed notes a header carries: (必填), (选填), (㎡), (元), 【说明…】
 _BRACKETED = re.compile(r"[(\[{<（【「《〔][^)\]}>）】」》〕]*[)\]}>）】」》〕]?")
@@ -142,6 +180,10 @@ def norm_header(text: object) -> str:
     return s.strip("*：:_-")
 
 
+ADDRESS_WORDS: dict[str, tuple[str, ...]] = load_address_vocab()
+ADDRESS_PARTS = ("building", "stairwell", "room", "shop")
+
+
 def _build_index() -> dict[str, dict[str, str]]:
     return {kind.name: {norm_header(a): f.name for f in kind.fields for a in f.aliases} for kind in KINDS.values()}
 
@@ -156,7 +198,7 @@ def field_for_header(kind: str, header: object) -> str | None:
 def address_part(header: object) -> str | None:
     """Which part of a split address a header names: building | stairwell | room | shop, or None."""
     h = norm_header(header)
-    for part, words in ADDRESS_WORDS.items():
-        if h in words:
+    for part in ADDRESS_PARTS:
+        if h in ADDRESS_WORDS.get(part, ()):
             return part
     return None

@@ -1,15 +1,33 @@
-"""Read every workbook in the ledgers folder and cut each sheet into raw rows of a known kind."""
+"""Read every workbook (and CSV) in the ledgers folder and cut each sheet into raw rows of a known kind.
+
+Nothing is lost at the folder level: a file that cannot be opened is a
+``严重`` finding, a sheet that is not recognised says which kind it came
+closest to and what to paste into ``wuye-mapping.yaml``, and the inventory
+(``Ledgers.inventory``, written to run.json) accounts for every row of every
+sheet: header and title rows + data rows + skipped rows (with reasons) = the
+sheet's rows.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..errors import LedgerFolderError
 from ..findings import Finding, Source
+from .csvbook import CSV_SUFFIXES, read_csv
+from .draft import entry_text, mapping_entry
+from .kinds import KINDS
 from .mapping import find_mapping, load_mapping
-from .sheets import SheetRows, detect_layout, split_rows
-from .workbook import UnreadableWorkbook, list_workbooks, read_workbook
+from .sheets import SheetReading, SheetRows, best_match, split_sheet
+from .workbook import SUFFIXES, UnreadableWorkbook, read_workbook
+
+CRITICAL = "严重"
+# Spreadsheet formats wuye cannot open: a ledger saved in one of them is not read at all.
+FOREIGN_SUFFIXES = {".et", ".ett", ".ods", ".numbers", ".xlsb", ".wps", ".dbf"}
 
 
 @dataclass
@@ -17,6 +35,7 @@ class LoadedSheet:
     file: str
     sheet: str
     rows: SheetRows
+    entry: dict = field(default_factory=dict)  # the sheet's inventory entry (validation adds its counts)
 
 
 @dataclass
@@ -36,50 +55,178 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def list_ledger_files(folder: Path) -> list[Path]:
+    """Every .xlsx/.xlsm/.xls/.csv in the folder (and foreign spreadsheet formats, to report them), sorted;
+    Excel lock files (~$…) and hidden files skipped."""
+    wanted = SUFFIXES | CSV_SUFFIXES | FOREIGN_SUFFIXES
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(("~$", ".")))
+
+
+def _critical(file: str, message: str, code: str) -> Finding:
+    return Finding(policy="DATA", rule=f"DATA-{code}", category="数据问题", subject=None, severity=CRITICAL,
+                   message=message, sources=(Source(file, "", 0),))
+
+
 def read_ledgers(folder: Path) -> Ledgers:
     folder = Path(folder)
     if not folder.is_dir():
         raise LedgerFolderError(f"台账文件夹不存在: {folder}")
-    paths = list_workbooks(folder)
+    paths = list_ledger_files(folder)
     if not paths:
-        raise LedgerFolderError(f"台账文件夹 {folder} 中没有 .xlsx 或 .xls 文件")
+        raise LedgerFolderError(f"台账文件夹 {folder} 中没有 .xlsx、.xls 或 .csv 文件")
     mappings = load_mapping(folder)
     out = Ledgers(folder)
     for path in paths:
         out.files[path.name] = _sha256(path)
+        suffix = path.suffix.lower()
+        if suffix in FOREIGN_SUFFIXES:
+            out.findings.append(_critical(path.name, (
+                f"{path.name}: 文件格式 {suffix} 无法读取，本次未读取其中任何数据 — 请用 Excel 或 WPS 另存为 .xlsx 后放回台账文件夹"),
+                "file"))
+            out.inventory.append({"file": path.name, "sheet": None, "kind": None, "status": "无法读取"})
+            continue
         try:
-            grids = read_workbook(path)
+            grids = read_csv(path) if suffix in CSV_SUFFIXES else read_workbook(path)
         except UnreadableWorkbook as exc:
-            out.findings.append(Finding(
-                policy="DATA", rule="DATA-file", category="数据问题", subject=None, severity="错误",
-                message=f"{path.name}: 文件无法读取（可能尚未复制完整、已损坏或加了密码），本次未读取其中任何数据 — {exc}",
-                sources=(Source(path.name, "", 0),),
-            ))
+            out.findings.append(_critical(path.name, (
+                f"{path.name}: 文件无法读取（可能尚未复制完整、已损坏、加了密码或不是表格文件），"
+                f"本次未读取其中任何数据 — {exc}"), "file"))
             out.inventory.append({"file": path.name, "sheet": None, "kind": None, "status": "无法读取"})
             continue
         for grid in grids:
-            mapping = find_mapping(mappings, path.name, grid.name)
-            if mapping and mapping.ignore:
-                out.inventory.append({"file": path.name, "sheet": grid.name, "kind": None, "status": "按映射文件忽略"})
-                continue
-            if not any(any(v not in (None, "") for v in row) for row in grid.rows):
-                out.inventory.append({"file": path.name, "sheet": grid.name, "kind": None, "status": "空表"})
-                continue
-            layout = detect_layout(grid, mapping)
-            if layout is None:
-                out.findings.append(Finding(
-                    policy="DATA", rule="DATA-sheet", category="数据问题", subject=None, severity="警告",
-                    message=(f"{path.name} › {grid.name}: 未能识别为任何台账（找不到房号、收费项目等表头），"
-                             "本表未检查。如确为台账，请在映射文件 wuye-mapping.yaml 中指定类型和列名。"),
-                    sources=(Source(path.name, grid.name, 0),),
-                ))
-                out.inventory.append({"file": path.name, "sheet": grid.name, "kind": None, "status": "未识别"})
-                continue
-            rows = split_rows(grid, layout)
-            out.sheets.append(LoadedSheet(path.name, grid.name, rows))
-            out.inventory.append({
-                "file": path.name, "sheet": grid.name, "kind": layout.kind.name, "status": "已读取",
-                "header_row": layout.header_row + 1, "data_rows": len(rows.rows),
-                "skipped_rows": rows.skipped,
-            })
+            _read_grid(out, path.name, grid, find_mapping(mappings, path.name, grid.name))
     return out
+
+
+def _read_grid(out: Ledgers, file: str, grid, mapping) -> None:
+    entry: dict = {"file": file, "sheet": grid.name, "kind": None, "rows": len(grid.rows)}
+    out.inventory.append(entry)
+    if mapping and mapping.ignore:
+        entry["status"] = "按映射文件忽略" + (f"（{mapping.reason}）" if mapping.reason else "")
+        return
+    filled_rows = sum(1 for row in grid.rows if any(v not in (None, "") and not (isinstance(v, str) and not v.strip())
+                                                     for v in row))
+    if not filled_rows:
+        entry["status"] = "空表"
+        return
+    m = best_match(grid, mapping)
+    if m is None or not m.ok:
+        if filled_rows == 1:
+            entry["status"] = "空表（只有表头，没有数据）"
+            return
+        _unrecognised(out, file, grid.name, m, entry)
+        return
+    reading = split_sheet(grid, m, file, mapping)
+    for part in reading.parts:
+        out.sheets.append(LoadedSheet(file, grid.name, part, entry))
+    entry.update({
+        "kind": m.kind.name, "status": "已读取", "header_row": m.row + 1,
+        "data_rows": len(reading.data_rows), "skipped_rows": reading.skipped,
+    })
+    if len(m.blocks) > 1:
+        entry["blocks"] = len(m.blocks)
+    if reading.notes:
+        entry["notes"] = reading.notes
+    for code, message, row, cell in reading.problems:
+        out.findings.append(Finding(
+            policy="DATA", rule=f"DATA-{code}", category="数据问题", subject=None, severity="警告",
+            message=f"{file} › {grid.name} › 第{row}行: {message}",
+            sources=(Source(file, grid.name, row or 0, None, None, cell or None),)))
+    period_field = m.kind.wide.period if m.kind.wide else None
+    unread = [p for p in reading.parts if p.layout.wide_column is not None and period_field
+              and period_field not in p.layout.columns and p.layout.constants.get(period_field) is None and p.rows]
+    if unread:
+        rows = sorted({r.row for p in unread for r in p.rows})
+        out.findings.append(Finding(
+            policy="DATA", rule="DATA-wide-period", category="数据问题", subject=None, severity="错误",
+            message=(f"{file} › {grid.name}: 宽表中有金额，但看不出所属期（没有所属期列，表头和标题中也没有年月），"
+                     f"第{_rows_text(rows)}行的金额未读取 — 请在映射文件 wuye-mapping.yaml 中为本表写 values: {{period: 年-月}}"),
+            sources=(Source(file, grid.name, m.row + 1),)))
+        for p in unread:
+            entry["skipped_rows"].setdefault("宽表金额未读取（缺所属期，见数据问题）", [])
+            p.rows = []
+        entry["skipped_rows"]["宽表金额未读取（缺所属期，见数据问题）"] = rows
+        entry["data_rows"] -= len(rows)
+        reading.data_rows[:] = [r for r in reading.data_rows if r not in set(rows)]
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = "、".join(map(str, rows[:20]))
+    return shown + ("……" if len(rows) > 20 else "")
+
+
+def _unrecognised(out: Ledgers, file: str, sheet: str, m, entry: dict) -> None:
+    draft = mapping_entry(file, sheet, m)
+    entry.update({"status": "未识别", "mapping_draft": draft})
+    if m is None:
+        reason = "表中找不到任何台账的表头（如房号、业主姓名、收费项目）"
+        severity = "提示"
+    else:
+        kind = m.kind
+        found = [kind.field(f).title for f in m.found if kind.has(f)]
+        missing = [kind.field(f).title for f in m.missing]
+        entry.update({"closest": kind.name, "missing": list(m.missing), "missing_titles": missing})
+        reason = (f"最接近「{kind.title}」（{kind.name}），"
+                  + (f"已找到 {'、'.join(found)}，" if found else "")
+                  + f"缺少必需的 {'、'.join(missing)}")
+        n_req = max(1, len(kind.required))
+        severity = "警告" if (n_req - len(m.missing)) / n_req >= 0.5 else "提示"
+    entry["reason"] = reason
+    out.findings.append(Finding(
+        policy="DATA", rule="DATA-sheet", category="数据问题", subject=None, severity=severity,
+        message=(f"{file} › {sheet}: 未能识别为台账，本表未检查 — {reason}。如确为台账，请把下面一行加入台账文件夹中的 "
+                 f"wuye-mapping.yaml（把 ? 换成表中对应列的表头），如不是台账可改为 ignore: true："
+                 f"{entry_text(draft)}"),
+        sources=(Source(file, sheet, 0),),
+        details={"closest": m.kind.name if m else None, "missing": list(m.missing) if m else [],
+                 "mapping": entry_text(draft)},
+    ))
+
+
+# ------------------------------------------------------------------ across nights
+
+_NIGHT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def missing_kind_findings(out: Path, as_of: date, inventory: list[dict]) -> list[Finding]:
+    """严重 findings for each ledger kind the latest earlier night read and tonight's folder lacks.
+
+    Reads ``out/<YYYY-MM-DD>/run.json`` of the latest night before ``as_of`` that has one; its
+    ``sheets`` list gives each sheet's ``kind``. A kind read tonight with zero rows still counts as
+    present; a kind whose file tonight could not be opened is reported by that file's own finding too.
+    """
+    out = Path(out)
+    if not out.is_dir():
+        return []
+    nights = sorted((p for p in out.iterdir() if p.is_dir() and _NIGHT_RE.match(p.name)
+                     and p.name < as_of.isoformat() and (p / "run.json").is_file()), key=lambda p: p.name)
+    if not nights:
+        return []
+    last = nights[-1]
+    try:
+        previous = json.loads((last / "run.json").read_text(encoding="utf-8")).get("sheets") or []
+    except (OSError, ValueError):
+        return [Finding(policy="DATA", rule="DATA-missing-kind", category="数据问题", subject=None,
+                        severity=CRITICAL,
+                        message=f"上一次运行（{last.name}）的记录 run.json 无法读取，无法核对本次是否缺少台账",
+                        sources=(Source(f"{last.name}/run.json", "", 0),))]
+    tonight = {s.get("kind") for s in inventory if s.get("kind")}
+    before: dict[str, list[dict]] = {}
+    for s in previous:
+        if isinstance(s, dict) and s.get("kind"):
+            before.setdefault(s["kind"], []).append(s)
+    findings = []
+    for kind, sheets in sorted(before.items()):
+        if kind in tonight:
+            continue
+        title = KINDS[kind].title if kind in KINDS else kind
+        where = "、".join(f"{s.get('file')} › {s.get('sheet')}" for s in sheets)
+        findings.append(Finding(
+            policy="DATA", rule="DATA-missing-kind", category="数据问题", subject=None, severity=CRITICAL,
+            message=(f"本次台账文件夹中没有{title}：上一次运行（{last.name}）读取了 {where}，本次没有读到任何{title}，"
+                     f"与之相关的检查本次均未进行（不是“没有问题”）— 请把{title}放回台账文件夹后重新运行"),
+            sources=tuple(Source(str(s.get("file") or ""), str(s.get("sheet") or ""), 0) for s in sheets),
+            details={"kind": kind, "previous_night": last.name},
+        ))
+    return findings

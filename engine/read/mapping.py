@@ -1,16 +1,27 @@
 """The optional mapping file in the ledgers folder: ``wuye-mapping.yaml``.
 
 It pins a file or sheet to a ledger kind, names the header row, renames
-columns a sheet calls something else, or marks a sheet to be ignored::
+columns a sheet calls something else (by header text, or by column letter
+for a blank header), combines columns into the unit, gives a value every row
+shares, or marks a sheet as not a ledger::
 
     - file: "台账(最新).xls"      # file name, wildcards allowed
       sheet: "Sheet1"             # optional, wildcards allowed
       kind: fees
       header_row: 3               # optional, Excel row number
       columns: {金额: amount_due, 房间: unit}
+    - file: "整理后.xls"
+      sheet: 住宅
+      kind: owners
+      columns: {B: building, 新单元号: room}   # B: the column letter of a blank header
+      unit: [B, 新单元号]                        # optional: these columns, in order, make the unit
+    - file: "管理费.xls"
+      kind: fees
+      values: {period: 2014-10}                 # every row's 所属期
     - file: "*.xlsx"
       sheet: "说明"
-      ignore: true
+      ignore: true                              # not a ledger
+      reason: 填表说明
 """
 from __future__ import annotations
 
@@ -21,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..errors import LedgerFolderError
-from .kinds import KINDS
+from .kinds import ADDRESS_PARTS, KINDS
 
 MAPPING_NAMES = ("wuye-mapping.yaml", "wuye-mapping.yml", "台账映射.yaml")
 
@@ -33,7 +44,10 @@ class SheetMapping(BaseModel):
     kind: str | None = None
     header_row: int | None = None
     columns: dict[str, str] = {}
+    unit: list[str] = []
+    values: dict[str, object] = {}
     ignore: bool = False
+    reason: str | None = None
 
     @model_validator(mode="after")
     def _check(self):
@@ -43,9 +57,10 @@ class SheetMapping(BaseModel):
             raise ValueError(f"未知的台账类型 {self.kind!r}，可选: {', '.join(KINDS)}")
         if self.kind:
             names = {f.name for f in KINDS[self.kind].fields}
-            bad = [f for f in self.columns.values() if f not in names]
+            bad = [f for f in [*self.columns.values(), *self.values] if f not in names and f not in ADDRESS_PARTS]
             if bad:
-                raise ValueError(f"{self.kind} 没有字段 {', '.join(bad)}，可选: {', '.join(sorted(names))}")
+                raise ValueError(f"{self.kind} 没有字段 {', '.join(bad)}，可选: {', '.join(sorted(names))}"
+                                 f"（房号分列时还可用 {', '.join(ADDRESS_PARTS)}）")
         return self
 
     def matches(self, file: str, sheet: str) -> bool:

@@ -192,19 +192,26 @@ def parse_int(value: object) -> int | None:
 _UNIT_PATTERNS = [
     # 3-2-1502, 3#2-1502, 3栋2单元1502, 3号楼2单元1502室, 3幢2-1502
     re.compile(r"^(\w+?)(?:栋|幢|座|号楼|#|-)(\w+?)(?:单元|-)(\w+?)(?:室|号|房)?$"),
-    # 3-1502, 3栋1502
+    # 3-1502, 3栋1502, B1栋301
     re.compile(r"^(\w+?)(?:栋|幢|座|号楼|#|-)(\w+?)(?:室|号|房)?$"),
 ]
+_BUILDING_ONLY = re.compile(r"^(\w+?)(?:栋|幢|座|号楼|#)$")  # 1#, 2栋: a whole building (a shop, a plant room)
+_UNIT_FREE = re.compile(r"[\w\-#/()（）·.]+")
 
 
 @lru_cache(maxsize=200_000)
 def _unit_key(text: str) -> str:
+    """The normalised key that joins a unit across spellings: ``1栋2单元1502室`` = ``1#2-1502`` = ``1-2-1502``;
+    ``B1栋301`` = ``B1-301`` (and ``B1`` + ``301`` from split columns); a shop ``A01`` stays ``A01``."""
     compact = re.sub(r"\s+", "", text).upper()
     for pattern in _UNIT_PATTERNS:
         m = pattern.match(compact)
         if m:
             return "-".join(p.lstrip("0") or "0" for p in m.groups())
-    if re.fullmatch(r"[\w\-]+", compact):
+    m = _BUILDING_ONLY.match(compact)
+    if m:
+        return m.group(1).lstrip("0") or "0"
+    if _UNIT_FREE.fullmatch(compact):
         return compact
     raise CellError("房号格式无法识别（应为 3-2-1502、3栋2单元1502 或 3#2-1502）")
 
