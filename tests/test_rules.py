@@ -116,3 +116,60 @@ def test_adapter_reports_every_matching_rule_and_survives_identical_facts():
     assert evaluate(conditions, [{"x": 2}, {"x": 2}, {"x": 0}, {"x": 1}]) == [["a", "b"], ["a", "b"], [], ["a"]]
     # the same ruleset can be evaluated again (a fresh ruleset each time; durable raises on re-registration)
     assert evaluate(conditions, [{"x": 1}]) == [["a"]]
+
+
+RICH = GOOD.replace('''    then:
+      category: 催费通知
+      message: "{unit} 欠费"''', '''    then:
+      category: 催费通知
+      message: "{unit} 欠费 {days_late} 天"''')
+
+
+@pytest.mark.parametrize("change, message", [
+    (("      days_late: {at_least: $first_notice_days_late}\n", "      colour: red\n"),
+     "fees.yaml:16: 规则 F3-1: 条件中的字段 'colour' 不是事实 arrears 的字段"),
+    (("      fact: arrears\n", "      fact: weather\n"), "fees.yaml:15: 规则 F3-1: 未知的事实类型 'weather'"),
+    (("      days_late: {at_least: $first_notice_days_late}\n", "      item: {at_least: 3}\n"),
+     "fees.yaml:16: 规则 F3-1: 字段 item 不是数字"),
+    (('"{unit} 欠费 {days_late} 天"', '"{unit} 欠费 {colour}"'), "fees.yaml:19: 规则 F3-1: 文字中的 {colour} 不是事实 arrears 的字段"),
+    (('"{unit} 欠费 {days_late} 天"', '"{unit} 欠费 {$nope}"'), "fees.yaml:19: 规则 F3-1: 引用了未定义的参数 {$nope}"),
+    (("title: 首次催费", "title: 16日首次催费"), "fees.yaml:12: 规则 F3-1: 标题和文字中不得直接写数字"),
+    (('"{unit} 欠费 {days_late} 天"', '"{unit} 欠费超过15天"'), "fees.yaml:19: 规则 F3-1: 标题和文字中不得直接写数字"),
+    (("        fact: {fact: arrears, days_late: 1}", "        fact: {fact: arrears, days_late: 1, colour: red}"),
+     "fees.yaml:22: 规则 F3-1: 示例中的字段 'colour' 不是事实 arrears 的字段"),
+    (("        fact: {fact: arrears, days_late: 1}", "        fact: {fact: arrears, days_late: 一天}"),
+     "fees.yaml:22: 规则 F3-1: 示例中的字段 days_late 的值 '一天' 类型不对"),
+    (("      category: 催费通知\n", "      category: 催费通知\n      colour: red\n"), "未知的键 'colour'"),
+    (("      category: 催费通知\n", "      category: 催费通知\n      ladder: {name: 催费, step: 1}\n"),
+     "引用了未在 ladders 中声明的阶梯 催费"),
+])
+def test_rule_files_are_checked_against_the_fact_types(tmp_path, change, message):
+    text = RICH.replace(*change)
+    assert text != RICH
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook(_write(tmp_path, text))
+    assert message in str(err.value)
+
+
+def test_a_document_missing_from_the_catalogue_is_rejected_before_any_run(tmp_path):
+    from engine.outcomes.catalogue import load_documents
+    from engine.rules.check import check_against_areas
+
+    text = RICH.replace("      category: 催费通知\n", "      category: 催费通知\n      document: 催缴律师函\n")
+    book = load_rulebook(_write(tmp_path, text))
+    with pytest.raises(RuleFileError, match=r"fees.yaml:19: 规则 F3-1: 文书《催缴律师函》不在 forms/forms.yaml"):
+        check_against_areas(book, load_documents(REPO / "forms"))
+
+
+def test_a_rule_file_no_area_claims_is_rejected(tmp_path):
+    folder = _write(tmp_path, GOOD)
+    (folder / "fees.yaml").rename(folder / "weather.yaml")
+    with pytest.raises(RuleFileError, match="weather.yaml:1: 这个规则文件不属于任何政策领域"):
+        load_rulebook(folder)
+
+
+def test_numbers_in_text_come_from_parameters_in_force():
+    from engine.outcomes.text import render
+
+    assert render("违约金日费率高于每日{$r}，超过{$d}日", {}, {"r": 0.003, "d": 30}) == "违约金日费率高于每日千分之3，超过30日"
+    assert render("{$p}", {}, {"p": 0.8}) == "80%"
