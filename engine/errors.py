@@ -28,3 +28,10 @@ class RuleFileError(WuyeError):
 
 class CalendarDataMissing(RuleFileError):
     hint = "请在 rules/calendar.yaml 中补充该年度国务院办公厅公布的节假日及调休安排。"
+
+
+class FormsError(WuyeError):
+    """The document catalogue (forms/forms.yaml) or a Word template cannot be used."""
+
+    hint = ("请检查 forms/ 文件夹：forms.yaml（文书目录、公司信息）格式是否正确，其中列出的 Word 模板（.docx）是否都在；"
+            "模板可在 Word 中修改，但不要改动 {{ }} 中的占位符。")
