@@ -83,9 +83,29 @@ def col_letters(col0: int) -> str:
     return letters
 
 
-def _read_sheet(path: Path, index: int) -> list[list]:
+def _read_sheet(source: Path | bytes, index: int) -> list[list]:
     # A workbook object per sheet: calamine releases the GIL while it parses, so sheets read in parallel.
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index).to_python(skip_empty_area=False)
+    book = (CalamineWorkbook.from_filelike(io.BytesIO(source)) if isinstance(source, bytes)
+            else CalamineWorkbook.from_path(str(source)))
+    return book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+
+
+def _unique_names_copy(path: Path, names: list[str]) -> bytes:
+    """The workbook with its sheets renamed apart, in memory: calamine finds a sheet by its name, even by index."""
+    from lxml import etree
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+                sheets = [el for el in root.iter() if _local(el.tag) == "sheet"]
+                for index, el in enumerate(sheets):
+                    el.set("name", f"{index}\u2063{el.get('name')}")  # an invisible separator: unique, never typed
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            zout.writestr(item, data)
+    return out.getvalue()
 
 
 def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[SheetGrid]:
@@ -95,6 +115,14 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
         names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as exc:  # calamine raises several error types for broken files
         raise UnreadableWorkbook(_short(exc)) from exc
+    source: Path | bytes = path
+    if len(set(names)) < len(names):  # two sheets of one name: calamine would read the first one twice
+        if path.suffix.lower() not in XLSX_SUFFIXES:
+            raise UnreadableWorkbook("工作簿中有两个同名工作表，无法分别读取：请给其中一个改名后保存")
+        try:
+            source = _unique_names_copy(path, names)
+        except Exception as exc:
+            raise UnreadableWorkbook(f"工作簿中有同名工作表，且无法分别读取: {_short(exc)}") from exc
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=2)
     try:
@@ -106,7 +134,7 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
                     f"（约 {scan.rows * scan.cols:,} 个单元格），超出可读取的大小。通常是远处的某个单元格被误填或设了格式："
                     "请在 Excel 中删除最后一行数据以下、最后一列以右的所有行列后保存")
             # the size is known to be safe: calamine may read this sheet while the next one is scanned
-            jobs.append((scan, pool.submit(_read_sheet, path, index)))
+            jobs.append((scan, pool.submit(_read_sheet, source, index)))
         grids = []
         for name, (scan, job) in zip(names, jobs):
             try:
@@ -150,12 +178,15 @@ _MAIN_NS = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _REL_ID = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
            "http://purl.oclc.org/ooxml/officeDocument/relationships"}
 
-# The usual shape: every cell element written ``<c r="A1"…`` with no prefix. Anything else is parsed in full.
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
-_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[ />]|ol[ s>]|fRule|fvo|olor|ustom|ellWatch|hartsheet)'
-                       rb'|:c[\s/>]|:row[\s/>]')
-# Places that might be an error cell, a boolean or a formula (any quoting, spacing or character reference).
-_MAYBE = re.compile(rb"\st\s*=\s*[\"']\s*[eb&]|[<:]f[\s/>]")
+# The usual shape: every cell element inside <sheetData> written ``<c r="A1"…`` with no prefix. Anything else
+# (prefixes, cells without an address, line breaks inside a tag, rich text, another encoding) is parsed in full.
+_COLS_3 = re.compile(rb'<c r="([A-Z]{3})[0-9]')
+_COLS_2 = re.compile(rb'<c r="([A-Z]{2})[0-9]')
+_ROWS_BIG = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{6,})"')
+_ROWS_ANY = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
+_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+# Places that might be an error cell or a boolean (any quoting, spacing or character reference), or a formula.
+_MAYBE_T = re.compile(rb"t\s*=\s*[\"']\s*[eb&]")
 _START_TAG = re.compile(rb"<c(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
 _REF = re.compile(r"^\s*([A-Za-z]{1,3})([0-9]{1,7})\s*$")
 
@@ -228,44 +259,65 @@ def _xlsx_scans(path: Path, names: list[str]):
 
 def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
     """Error cells, booleans, uncalculated formulas and the last cell of one sheet's XML."""
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    if b"<!DOCTYPE" in (data[:start] if start != -1 else data):  # a DTD can only come before the root element
         raise UnreadableWorkbook("工作表内容含 DTD 声明（Excel 不会写入），为安全起见不予读取")
-    usual = not full and data.startswith(b"<")  # a BOM or another encoding: parse in full
-    if usual and _ODD_CELL.search(data):
-        usual = False
-    if not usual:
+    if full or not data.startswith(b"<") or start == -1 or end < start:  # a BOM, another encoding, a prefix
+        return _scan_full(data)
+    cells = data[start:end]
+    if cells.count(b"<c") != cells.count(b'<c r="') or _PREFIXED.search(data):
         return _scan_full(data)
     scan = _Scan()
-    refs = _CELL_REF.findall(data)
-    if refs:
-        width = max(map(len, (letters for letters, _ in refs)))
-        scan.cols = max(_col_index(letters.decode()) for letters, _ in refs if len(letters) == width) + 1
-        digits = [d for _, d in refs]
-        longest = max(map(len, digits))
-        scan.rows = int(max(d for d in digits if len(d) == longest))
+    scan.rows, scan.cols = _last_cell(cells)
+    maybe = [m.start() for m in _MAYBE_T.finditer(cells)]
+    for tag in (b"<f", b":f"):
+        pos = cells.find(tag)
+        while pos != -1:
+            if cells[pos + 2:pos + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
+                maybe.append(pos)
+            pos = cells.find(tag, pos + 2)
     seen = set()
-    for m in _MAYBE.finditer(data):
-        start = data.rfind(b"<c ", 0, m.start() + 1)
-        if start == -1 or start in seen:
+    for pos in sorted(maybe):
+        first = cells.rfind(b"<c ", 0, pos + 1)
+        if first == -1 or first in seen:
             continue
-        tag = _START_TAG.match(data, start)
+        tag = _START_TAG.match(cells, first)
         if not tag:
             return _scan_full(data)
         if tag.group(1):  # <c …/>: no content
-            end = tag.end()
+            last = tag.end()
         else:
-            end = data.find(b"</c>", tag.end())
-            if end == -1:
+            last = cells.find(b"</c>", tag.end())
+            if last == -1:
                 return _scan_full(data)
-            end += 4
-        if m.start() >= end:  # not inside a cell (e.g. a row attribute): nothing to read
+            last += 4
+        if pos >= last:  # not inside a cell (e.g. a row attribute): nothing to read
             continue
-        seen.add(start)
-        cell = _parse_fragment(data[start:end])
+        seen.add(first)
+        cell = _parse_fragment(cells[first:last])
         if cell is None:
             return _scan_full(data)
         _note_cell(scan, cell, None)
     return scan
+
+
+def _last_cell(cells: bytes, exact: bool = False) -> tuple[int, int]:
+    """(rows, columns) from A1 to the last cell of a usual-shape <sheetData>; an upper bound unless ``exact``."""
+    for pattern, bound in ((_COLS_3, None), (_COLS_2, None), (None, 26)):
+        if pattern is None:
+            cols = bound
+            if exact:
+                found = set(re.findall(rb'<c r="([A-Z])[0-9]', cells))
+                cols = max((_col_index(c.decode()) + 1 for c in found), default=0)
+            break
+        if pattern.search(cells):
+            cols = max(_col_index(c.decode()) for c in set(pattern.findall(cells))) + 1
+            break
+    digits = set((_ROWS_ANY if exact else _ROWS_BIG).findall(cells))
+    rows = max(map(int, digits)) if digits else (0 if exact else 99_999)
+    if not exact and rows * cols > MAX_CELLS:
+        return _last_cell(cells, exact=True)
+    return rows, cols
 
 
 def _parse_fragment(fragment: bytes):
