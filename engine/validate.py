@@ -7,6 +7,7 @@ the owner file) happen here too.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -206,10 +207,15 @@ def _parse_column(values: list, parser) -> list:
 _NOT_BUILDING = set(ADDRESS_WORDS.get("not_a_building", ()))
 
 
-def _compose_unit(cells: list, parts: tuple[int, ...]) -> str | None:
-    """The unit of a split address: building, stairwell and room joined (``B1`` + ``301`` → ``B1-301``).
+_PART_SUFFIX = re.compile(r"(?:号楼|栋|幢|座|#|单元)$")
 
-    A building value that is not a building (商铺) is left out; so is a building the room already starts with.
+
+def _compose_unit(cells: list, parts: tuple[int, ...]) -> str | None:
+    """The unit of a split address: building, stairwell and room joined (``B1`` + ``301`` → ``B1-301``;
+    ``1号楼`` + ``2单元`` + ``1502`` → ``1-2-1502``).
+
+    A building value that is not a building (商铺) is left out; so is one the room already starts with
+    (``B1`` + ``B1-301``).
     """
     values = [display(cells[c]).strip() if c < len(cells) else "" for c in parts]
     room = values[-1]
@@ -219,9 +225,9 @@ def _compose_unit(cells: list, parts: tuple[int, ...]) -> str | None:
     for v in values[:-1]:
         if not v or norm_header(v) in _NOT_BUILDING:
             continue
-        if room.upper().startswith(v.upper()) and len(room) > len(v):
+        if re.match(re.escape(v) + r"\s*(?:-|#|栋|幢|座|号楼|单元)", room, re.IGNORECASE):
             continue
-        pieces.append(v)
+        pieces.append(_PART_SUFFIX.sub("", v) or v)
     return "-".join([*pieces, room])
 
 

@@ -349,7 +349,7 @@ def _score(kind: KindSpec, block: Block) -> tuple[float, list[str], list[str]]:
     for f in kind.fields:
         if not f.required or f.name in block.columns:
             continue
-        if kind.wide and block.wide:
+        if kind.wide and block.wide and "unit" in block.columns:
             if f.name == kind.wide.value:
                 continue
             if f.name == kind.wide.item and all(it for _, it, _, _ in block.wide):
@@ -358,7 +358,8 @@ def _score(kind: KindSpec, block: Block) -> tuple[float, list[str], list[str]]:
                 continue  # from the header, a period column or the title; reported per sheet when none
         missing.append(f.name)
     n_req = sum(1 for f in kind.fields if f.required and f.name not in missing)
-    score = 3 * n_req + (len(found) - n_req) + 0.5 * max(0, len(block.unit_parts) - 1) + (2 if block.wide else 0)
+    wide = 2 if block.wide and "unit" in block.columns else 0
+    score = 3 * n_req + (len(found) - n_req) + 0.5 * max(0, len(block.unit_parts) - 1) + wide
     return score, found, missing
 
 
