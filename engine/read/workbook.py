@@ -67,10 +67,11 @@ class _Scan:
 
 
 def list_workbooks(folder: Path) -> list[Path]:
-    """Every .xlsx/.xls in the folder, sorted, skipping Excel lock files (~$…) and hidden files."""
+    """Every .xlsx/.xls in the folder, sorted, skipping Excel lock files (~$…), hidden files and wuye's own
+    exception workbooks (异常清单_*.xlsx, dropped back by the clerk: read for their 状态 by engine.record.status)."""
     return sorted(
         p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".", "异常清单_"))
     )
 
 
