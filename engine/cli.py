@@ -170,6 +170,31 @@ def check(ledgers, show_all):
         click.echo("  " + format_finding(f))
 
 
+@main.command("map")
+@click.argument("folder", type=_dir, metavar="台账文件夹")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入此文件（默认：打印到屏幕）")
+def map_cmd(folder, output):
+    """为每个未能识别的工作表写出 wuye-mapping.yaml 草稿（最接近的台账类型、已认出的列、缺少的列）。
+
+    \b
+    Example:
+      wuye map ledgers/ -o wuye-mapping.draft.yaml
+    """
+    from .read.draft import draft_mapping
+
+    try:
+        text, n = draft_mapping(folder)
+    except WuyeError as err:
+        _fail(err)
+        return
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已写出 {n} 个工作表的映射草稿：{output}（改好后另存为台账文件夹中的 wuye-mapping.yaml）")
+
+
 @main.group()
 def rules():
     """规则文件相关命令。

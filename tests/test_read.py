@@ -340,3 +340,17 @@ def test_a_new_kind_is_a_vocabulary_file_and_reads_into_generic_records(tmp_path
     (key,) = records.of("keys")
     assert isinstance(key, GenericRecord) and key.key_id == "K-01" and key.borrower == "张三"
     assert key.lent_at.hour == 9 and key.ref.cell("borrower").cell == "B2"
+
+
+def test_wuye_map_writes_the_draft(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    write_xlsx(tmp_path / "l" / "odd.xlsx", {"Sheet1": [["位置", "业主姓名"], ["1-1-101", "王"]]})
+    result = CliRunner().invoke(main, ["map", str(tmp_path / "l"), "-o", str(tmp_path / "draft.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "已写出 1 个工作表的映射草稿" in result.output
+    import yaml
+    (entry,) = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
+    assert entry["kind"] == "owners" and entry["columns"] == {"业主姓名": "owner_name", "?": "unit"}

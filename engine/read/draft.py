@@ -47,7 +47,7 @@ def draft_mapping(folder: Path) -> tuple[str, int]:
     loaded = read_ledgers(folder)
     lines = ["# wuye-mapping.yaml 草稿：下列工作表未能识别。",
              "# 把每个 ? 换成表中该列的表头（或列字母，如 B），删掉不需要的行；",
-             "# 不是台账的工作表保留 ignore: true。改好后另存为台账文件夹中的 wuye-mapping.yaml。",
+             "# 不是台账的工作表：把 kind 及以下各行换成 ignore: true。改好后另存为台账文件夹中的 wuye-mapping.yaml。",
              "# 可用的台账类型: " + ", ".join(f"{k}（{v.title}）" for k, v in KINDS.items()), ""]
     n = 0
     for sheet in loaded.inventory:
