@@ -57,10 +57,11 @@ def _sha256(path: Path) -> str:
 
 def list_ledger_files(folder: Path) -> list[Path]:
     """Every .xlsx/.xlsm/.xls/.csv in the folder (and foreign spreadsheet formats, to report them), sorted;
-    Excel lock files (~$…) and hidden files skipped."""
+    Excel lock files (~$…), hidden files and wuye's own exception workbooks (异常清单_*.xlsx, dropped back by the
+    clerk: read for their 状态 by engine.record.status) skipped."""
     wanted = SUFFIXES | CSV_SUFFIXES | FOREIGN_SUFFIXES
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(("~$", ".")))
+                  if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(("~$", ".", "异常清单_")))
 
 
 def _critical(file: str, message: str, code: str) -> Finding:
