@@ -23,7 +23,7 @@ from .draft import entry_text, mapping_entry
 from .kinds import KINDS
 from .mapping import find_mapping, load_mapping
 from .sheets import SheetReading, SheetRows, best_match, split_sheet
-from .workbook import SUFFIXES, UnreadableWorkbook, read_workbook
+from .workbook import UnreadableWorkbook, list_workbooks, read_workbook
 
 CRITICAL = "严重"
 # Spreadsheet formats wuye cannot open: a ledger saved in one of them is not read at all.
@@ -56,12 +56,12 @@ def _sha256(path: Path) -> str:
 
 
 def list_ledger_files(folder: Path) -> list[Path]:
-    """Every .xlsx/.xlsm/.xls/.csv in the folder (and foreign spreadsheet formats, to report them), sorted;
-    Excel lock files (~$…), hidden files and wuye's own exception workbooks (异常清单_*.xlsx, dropped back by the
-    clerk: read for their 状态 by engine.record.status) skipped."""
-    wanted = SUFFIXES | CSV_SUFFIXES | FOREIGN_SUFFIXES
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(("~$", ".", "异常清单_")))
+    """The workbooks ``list_workbooks`` reads (lock files, hidden files and wuye's own exception workbooks
+    left out), plus CSV files and spreadsheets in formats wuye cannot open (to report them), sorted."""
+    extra = CSV_SUFFIXES | FOREIGN_SUFFIXES
+    others = [p for p in folder.iterdir()
+              if p.is_file() and p.suffix.lower() in extra and not p.name.startswith(("~$", "."))]
+    return sorted([*list_workbooks(folder), *others])
 
 
 def _critical(file: str, message: str, code: str) -> Finding:
