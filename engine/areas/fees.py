@@ -153,14 +153,15 @@ def derive(records: Records, ctx: Context) -> Derived:
     owners = owners_by_unit(records)
     groups: dict[tuple, Obligation] = {}
     for fee in records.of("fees"):
+        paid = fee.amount_paid
         if fee.paid_date is not None and fee.paid_date.date() > ctx.today:
+            # an impossible payment is not taken: the debt stays, so the household is not silently let off
             out.findings.append(cell_finding(
                 fee.ref.cell("paid_date", fee.paid_date),
-                f"缴费日期晚于今天（{ctx.today:%Y-%m-%d}），不可能已缴费，请核对；本行未参与催缴检查",
+                f"缴费日期晚于今天（{ctx.today:%Y-%m-%d}），不可能已缴费，请核对；本次按未缴处理",
                 "future-payment", subject=fee.unit.key))
-            continue
-        paid = fee.amount_paid
-        if fee.paid_date is not None and fee.paid_date > ctx.as_of:
+            paid = Decimal("0")
+        elif fee.paid_date is not None and fee.paid_date > ctx.as_of:
             paid = Decimal("0")  # not yet paid on the night being checked
         key = (fee.unit.key, fee.item, fee.period)
         ob = groups.get(key)
