@@ -150,6 +150,8 @@ def run(ledgers, rules, out, forms, as_of, allow_future):
 def check(ledgers, show_all):
     """只读取和校验台账，列出读不出的单元格，不生成文书。
 
+    退出码 0：台账全部读取；3：有台账未能读取；2：未能运行。
+
     \b
     Example:
       wuye check --ledgers ledgers/
@@ -166,8 +168,14 @@ def check(ledgers, show_all):
     counts = Counter(k for k, v in records.by_kind.items() for _ in v)
     click.echo("记录：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
     click.echo(f"问题：{len(findings)} 项")
-    for f in findings if show_all else findings[:50]:
+    critical = [f for f in findings if f.severity == CRITICAL]
+    for f in critical:  # an unreadable ledger first, in red
+        click.secho("  " + format_finding(f), fg="red", bold=True)
+    rest = [f for f in findings if f.severity != CRITICAL]
+    for f in rest if show_all else rest[:50]:
         click.echo("  " + format_finding(f))
+    if critical:
+        sys.exit(EXIT_LEDGER_UNREAD)
 
 
 @main.command("map")

@@ -71,6 +71,23 @@ def load_night(out: Path, day: str) -> Night:
     return Night(folder, day, findings, run)
 
 
+def _marks(out: Path, ids: list[str | None]) -> dict[str, tuple]:
+    """The clerk's latest marks for these findings (engine.record.status), if any were made."""
+    path = out / "status.sqlite"
+    wanted = [i for i in ids if i]
+    if not path.exists() or not wanted:
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0]: row[1:] for row in db.execute(
+            f"SELECT id, status, handler, note, handled_on, origin FROM marks WHERE id IN ({','.join('?' * len(wanted))})",
+            wanted)}
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+
+
 def _register_notice(out: Path, query: str) -> tuple[str, str, str] | None:
     """(subject, document, as_of) of a notice number, from the register."""
     path = Path(out) / "register.sqlite"
@@ -231,8 +248,14 @@ def explain_text(out: Path, query: str, day: str | None = None, rules: Path | No
     if not ledgers.is_absolute() and not ledgers.exists():
         ledgers = Path(out).resolve().parent / ledgers
     run_params = night.run.get("parameters") or {}
+    marks = _marks(Path(out), [f.get("id") for f in hits])
     for n, f in enumerate(hits, start=1):
         lines += _explain_one(n, len(hits), f, book, on, run_params, letters)
+        mark = marks.get(f.get("id"))
+        if mark:
+            status, handler, note, handled_on, origin = mark
+            lines.insert(len(lines) - 1, f"  处理状态（异常清单）：{status}" + (f"，{handler}" if handler else "")
+                         + (f"，{handled_on}" if handled_on else "") + (f"：{note}" if note else "") + f"（{origin}）")
     return "\n".join(lines).rstrip() + "\n"
 
 

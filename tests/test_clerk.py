@@ -219,3 +219,19 @@ def test_carry_status_without_a_store_creates_nothing_until_there_is_something_t
     view = carry_status(tmp_path / "out", None, date(2026, 11, 20), [_finding()])
     assert view.mark(_finding()).status == "未处理" and view.resolved == []
     assert not (tmp_path / "out" / "status.sqlite").exists()
+
+
+def test_explain_shows_the_clerks_mark(tmp_path, night):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    ledgers = small_estate(tmp_path / "l", UNPAID)
+    out = tmp_path / "out"
+    first = night(ledgers, out, "2026-11-16")
+    fid = fee_rows(first)[("1-1-102", "物业费")]["ID"]
+    mark(workbook_path(first), {("1-1-102", "物业费"): ("已处理", "小李", "通知书已送达", datetime(2026, 11, 17))})
+    night(ledgers, out, "2026-11-17")
+    result = CliRunner().invoke(main, ["explain", fid, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "处理状态（异常清单）：已处理，小李，2026-11-17：通知书已送达（异常清单_2026-11-16.xlsx）" in result.output
