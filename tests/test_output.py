@@ -19,7 +19,7 @@ def test_findings_json_has_what_machines_need(tmp_path, night, demo_ledgers):
     notice = next(f for f in data if f["subject"] == "3-1-502" and f["policy"] == "F3")
     assert notice["document"] == "催费通知书"
     assert notice["sources"] == [{"file": "2026年收费台账.xlsx", "sheet": "10-11月", "row": 171}]
-    assert notice["citation"] == "004 › 入住手续办理作业指导书 › ④"
+    assert notice["citation"].startswith("004 › 入住手续办理作业指导书 › ④")
 
 
 def test_run_manifest_records_inputs_rules_counts_and_durations(tmp_path, night, demo_ledgers):
@@ -48,7 +48,7 @@ def test_a_killed_run_leaves_no_half_written_folder_and_no_register_entries(tmp_
     def boom(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing the workbook")
 
-    monkeypatch.setattr(pipeline, "write_workbook", boom)
+    monkeypatch.setattr("engine.record.lists.write_workbook", boom)
     with pytest.raises(KeyboardInterrupt):
         night(ledgers, out, "2026-11-16")
     assert sorted(p.name for p in out.iterdir()) == ["register.sqlite"]
@@ -85,24 +85,18 @@ def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_
     assert not (two.folder / ".parts").exists()
 
 
-def test_documents_joined_from_compressed_pieces_read_back_exactly(tmp_path):
+def test_single_notice_packages_read_back_exactly(tmp_path):
     import random
     import zipfile
-    import zlib
 
-    from engine.render.ziputil import PackageWriter, PieceWriter, crc32_combine, piece
+    from engine.render.ziputil import PackageWriter
 
     rng = random.Random(5)
-    texts = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 5000))) for _ in range(4)]
-    assert crc32_combine(zlib.crc32(texts[0]), zlib.crc32(texts[1]), len(texts[1])) == zlib.crc32(texts[0] + texts[1])
-    writer = PieceWriter(tmp_path / "middle.part")
-    writer.write(texts[1])
-    writer.write(texts[2])
-    pieces = [piece(texts[0]), writer.close(), piece(texts[3], last=True)]
-    PackageWriter({"a.xml": b"<a/>", "doc.xml": b""}, "doc.xml").write_pieces(tmp_path / "p.zip", pieces)
+    text = bytes(rng.randrange(256) for _ in range(20000))
+    PackageWriter({"a.xml": b"<a/>", "doc.xml": b""}, "doc.xml").write(tmp_path / "p.zip", text)
     with zipfile.ZipFile(tmp_path / "p.zip") as z:
         assert z.testzip() is None
-        assert z.read("doc.xml") == b"".join(texts) and z.read("a.xml") == b"<a/>"
+        assert z.read("doc.xml") == text and z.read("a.xml") == b"<a/>"
 
 
 def test_the_compiled_template_renders_what_docxtpl_renders(tmp_path):

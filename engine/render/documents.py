@@ -17,13 +17,14 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
-from .ziputil import PackageWriter, Piece, PieceWriter, piece
+from .safe import clean_context, safe_filename as _safe_name
+from .ziputil import FIXED_TIME, PackageWriter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def safe_filename(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|〔〕\s]+', "", text)
+    return _safe_name(text)
 
 
 def render_bytes(template: Path, context: dict) -> bytes:
@@ -100,41 +101,55 @@ def _split_body(body: str) -> tuple[str, str, str]:
 
 def _single_path(single_dir: Path, n: dict) -> Path:
     key = n.get("file_key") or n.get("unit_key") or n.get("ticket_id") or ""
-    return single_dir / f"{safe_filename(n['number'])}_{safe_filename(key)}.docx"
+    return single_dir / f"{safe_filename(n['number'])}_{safe_filename(str(key))}.docx"
 
 
-def render_singles(template: Path, company: str, notices: list[dict], single_dir: Path, part: Path) -> Piece:
-    """One .docx per notice; the notices' page contents, compressed, go to ``part`` for the print batch."""
+def render_singles(template: Path, company, notices: list[dict], single_dir: Path, part: Path) -> Path:
+    """One .docx per notice; the notices' page contents, joined with page breaks, go to ``part`` (plain XML)
+    for the print batch. Every context is cleaned first: no character XML forbids, phone and ID numbers masked."""
     single_dir.mkdir(parents=True, exist_ok=True)
     tpl = notice_template(template, company)
-    writer = PieceWriter(part)
-    for i, n in enumerate(notices):
-        body = tpl.body(n)
-        tpl.package(body, _single_path(single_dir, n))
-        if i:
-            writer.write(PAGE_BREAK.encode("utf-8"))
-        writer.write(_split_body(body)[1].encode("utf-8"))
-    return writer.close()
+    with part.open("w", encoding="utf-8") as fh:
+        for i, n in enumerate(notices):
+            body = tpl.body(clean_context(n))
+            tpl.package(body, _single_path(single_dir, n))
+            if i:
+                fh.write(PAGE_BREAK)
+            fh.write(_split_body(body)[1])
+    return part
 
 
-def assemble_batch(template: Path, company: str, parts: list[Piece], batch_path: Path) -> None:
-    """The print batch: one .docx, a page per notice, joined from the already compressed parts in order."""
+def assemble_batch(template: Path, company, parts: list[Path], batch_path: Path) -> None:
+    """The print batch: one .docx, a page per notice, the parts joined in order and compressed once."""
     tpl = notice_template(template, company)
     opening, _, closing = _split_body(tpl.body_empty())
     batch_path.parent.mkdir(parents=True, exist_ok=True)
-    pieces = [piece((tpl._head + opening).encode("utf-8"))]
-    for part in (p for p in parts if p.size):
-        if len(pieces) > 1:
-            pieces.append(piece(PAGE_BREAK.encode("utf-8")))
-        pieces.append(part)
-    pieces.append(piece((closing + tpl._tail).encode("utf-8"), last=True))
-    tpl._writer.write_pieces(batch_path, pieces)
+    with zipfile.ZipFile(batch_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in tpl.parts.items():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name != "word/document.xml":
+                z.writestr(info, data)
+                continue
+            with z.open(info, "w", force_zip64=True) as fh:
+                fh.write((tpl._head + opening).encode("utf-8"))
+                first = True
+                for part in parts:
+                    if part.stat().st_size == 0:
+                        continue
+                    if not first:
+                        fh.write(PAGE_BREAK.encode("utf-8"))
+                    first = False
+                    with part.open("rb") as src:
+                        while chunk := src.read(1 << 20):
+                            fh.write(chunk)
+                fh.write((closing + tpl._tail).encode("utf-8"))
 
 
-def render_report(template: Path, title: str, report: dict, company: str, out_dir: Path) -> Path:
+def render_report(template: Path, title: str, report: dict, company, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{safe_filename(report.get('title') or title)}.docx"
-    path.write_bytes(render_bytes(template, {"report": report, "company": company}))
+    path.write_bytes(render_bytes(template, {"report": clean_context(report), "company": company}))
     return path
 
 

@@ -1,0 +1,74 @@
+"""The night's documents: one print batch per document type (a page per notice) and one file per notice,
+from the templates in ``forms/``; periodic reports one file each.
+
+On a large night the notices are split between worker processes (an option of rendering: off when the
+library is called, on from the CLI) while the calling process writes the lists (``side_job``).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from .documents import assemble_batch, render_report, render_singles
+from .parallel import Workers
+
+
+def plan_shares(notices: dict[str, list[dict]], workers: int) -> list[list[tuple[str, list[dict]]]]:
+    """Split the documents between the workers evenly by count: the largest document type is cut in two,
+    the others go whole to the less busy worker (each document type a worker touches costs it a template)."""
+    if workers == 1 or not notices:
+        return [list(notices.items())] + [[] for _ in range(workers - 1)]
+    assert workers == 2, "the split below is for two workers"
+    plan: list[list[tuple[str, list[dict]]]] = [[], []]
+    load = [0, 0]
+    by_size = sorted(notices, key=lambda t: (-len(notices[t]), t))
+    biggest, rest = by_size[0], by_size[1:]
+    for title in rest:
+        k = load.index(min(load))
+        plan[k].append((title, notices[title]))
+        load[k] += len(notices[title])
+    big = notices[biggest]
+    # cut the biggest so the two loads end equal (as far as it allows), keeping its notices in order
+    first = max(0, min(len(big), (len(big) + load[1] - load[0]) // 2))
+    plan[0].insert(0, (biggest, big[:first]))
+    plan[1].insert(0, (biggest, big[first:]))
+    return [[(t, n) for t, n in jobs if n] for jobs in plan]
+
+
+def render_share(jobs: list[tuple]) -> list[Path]:
+    """Render one worker's share of every document type (a module-level function, so workers can run it)."""
+    return [render_singles(*job) for job in jobs]
+
+
+def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dict]], catalogue, forms: Path,
+                     folder: Path, pool: Workers, side_job: Callable[[], None]) -> dict[str, int]:
+    """Every document of the night into ``folder``; ``side_job`` runs meanwhile. Returns {title: count}."""
+    titles = sorted(notices)
+    parts_dir = folder / ".parts"
+    parts_dir.mkdir()
+    plan = plan_shares({t: notices[t] for t in titles}, pool.count)
+
+    def share(k: int) -> list[tuple]:
+        """Worker k's jobs: (template, company, notices, folder, part file) for each document type it renders."""
+        return [(forms / catalogue.documents[title].template, catalogue.company, items,
+                 folder / "通知书" / title, parts_dir / f"{title}.{k}") for title, items in plan[k]]
+
+    if pool.count == 1:
+        side_job()
+        shares = [render_share(share(0))]
+    else:
+        shares = pool.run(side_job, [(render_share, (share(k),)) for k in range(pool.count)])
+    documents: dict[str, int] = {}
+    for title in titles:
+        parts = [part for k, paths in enumerate(shares) for (t, _), part in zip(plan[k], paths) if t == title]
+        assemble_batch(forms / catalogue.documents[title].template, catalogue.company, parts,
+                       folder / "打印批次" / f"打印批次_{title}_{len(notices[title])}份.docx")
+        documents[title] = len(notices[title])
+    for title in sorted(reports):
+        spec = catalogue.documents[title]
+        for report in reports[title]:
+            render_report(forms / spec.template, title, report, catalogue.company, folder / "报表")
+        documents[title] = len(reports[title])
+    shutil.rmtree(parts_dir)
+    return documents
