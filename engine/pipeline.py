@@ -24,6 +24,7 @@ from .read import read_ledgers
 from .record.lists import counts_of, write_lists, write_manifest
 from .record.output import staged_folder
 from .record.register import Register
+from .record.status import carry_status
 from .render.batches import render_documents
 from .render.parallel import Workers
 from .rules import load_rulebook
@@ -101,20 +102,22 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                     derived = area.finish(derived, outcomes, ctx)
                 night.add(derived, outcomes)
                 results.append((area, derived, outcomes))
-            night.sheets.update(clock_sheets(results))
+            night.sheets.update(clock_sheets(results, ctx.params))
         del records, ctx, results  # past the rules only the findings and documents are needed
         pool = Workers(enabled=workers_allowed and sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS)
-        findings = sorted(night.findings, key=Finding.sort_key)
+        status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
+        findings = sorted(night.findings + status.findings, key=Finding.sort_key)
         counts = counts_of(findings)
         with staged_folder(out, as_of.date().isoformat()) as tmp:
             def lists() -> None:
                 with timer.stage("记录运行"):
-                    write_lists(tmp, findings, night, counts, as_of, loaded.inventory)
+                    write_lists(tmp, findings, night, counts, as_of, loaded.inventory, status)
             with timer.stage("生成文书"):
                 documents = render_documents(night.notices, night.reports, catalogue, forms, tmp, pool, lists)
             write_manifest(tmp / "run.json", as_of, today, loaded, book, forms, counts, documents, timer.durations,
                            ledgers, rules)
         register.commit()
+        status.commit()
     except BaseException:
         register.rollback()
         raise

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import RuleFileError
+from ..errors import FormsError
 from ..render.company import Company
 
 
@@ -33,8 +33,8 @@ def load_documents(forms: Path) -> Catalogue:
     try:
         catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise RuleFileError(f"文书目录 {path} 无法使用: {exc}") from exc
+        raise FormsError(f"文书目录 {path} 无法使用: {exc}") from exc
     for title, spec in catalogue.documents.items():
         if not (Path(forms) / spec.template).exists():
-            raise RuleFileError(f"{path.name}: 《{title}》的模板 {spec.template} 不在 {forms} 中")
+            raise FormsError(f"{path.name}: 《{title}》的模板 {spec.template} 不在 {forms} 中")
     return catalogue

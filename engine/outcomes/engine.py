@@ -125,6 +125,10 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
                 if clock is None:
                     continue
                 clocks.append((rule, clock))
+            if then.report == "none" and then.fines:  # a fine-only rule: the fines register reports it (per person)
+                if fact.closed_at is None or recent is None or fact.closed_at >= recent:
+                    out.fines.extend(fines_of(rule, fact, ctx))
+                continue
             if not _reportable(rule, clock, fact, recent):
                 continue
             if then.report == "once":  # e.g. a reminder: only on the first night it matches
@@ -164,7 +168,8 @@ def _list_row(area: Area, out: AreaOutcomes, sheet: str, fact: Fact, finding: Fi
 _STATE_ORDER = {"已超时": 0, "无法计算": 1, "临近超时": 2, "正常": 3, "无时限": 4}
 
 
-def clock_sheets(results: list[tuple[Area, Derived, AreaOutcomes]]) -> dict[str, tuple[list[str], list[list]]]:
+def clock_sheets(results: list[tuple[Area, Derived, AreaOutcomes]], params: dict | None = None,
+                 ) -> dict[str, tuple[list[str], list[list]]]:
     """For every fact type with a ``clock_sheet``: each open fact with its nearest running deadline, the rule
     that set it and the state (正常 / 临近超时 / 已超时; 无法计算 when the calendar lacks the year)."""
     merged: dict[str, dict[str, tuple[Fact, tuple, list]]] = {}
@@ -185,10 +190,11 @@ def clock_sheets(results: list[tuple[Area, Derived, AreaOutcomes]]) -> dict[str,
             running = [(r, c) for r, c in clocks if c is not None and c.running]
             if running:
                 rule, clock = min(running, key=lambda rc: rc[1].deadline)
-                rows.append(base + [clock.state, fmt_time(clock.deadline), f"{rule.id} {rule.title}", rule.citation])
+                rows.append(base + [clock.state, fmt_time(clock.deadline), f"{rule.id} {render(rule.title, {}, params)}",
+                                    rule.citation])
             elif any(c is None for _, c in clocks):
                 rule = next(r for r, c in clocks if c is None)
-                rows.append(base + ["无法计算", "", f"{rule.id} {rule.title}", rule.citation])
+                rows.append(base + ["无法计算", "", f"{rule.id} {render(rule.title, {}, params)}", rule.citation])
             else:
                 rows.append(base + ["无时限", "", "", ""])
         rows.sort(key=lambda r: (_STATE_ORDER.get(r[-4], 9), str(r[-3] or "9999"), str(r[0])))

@@ -13,6 +13,7 @@ from ..findings import Finding
 from ..read.kinds import KINDS
 from ..render.mask import scrub
 from ..render.workbook import write_workbook
+from ..version import version as wuye_version
 from .output import write_json, write_json_list
 
 
@@ -24,7 +25,8 @@ def counts_of(findings: list[Finding]) -> dict[str, dict[str, int]]:
     }
 
 
-def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: datetime, inventory: list[dict]) -> None:
+def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: datetime, inventory: list[dict],
+                status=None) -> None:
     data = []
     for f in findings:
         item = f.to_json()
@@ -36,7 +38,7 @@ def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: dat
     summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
     summary += [[f"文书：{k}", len(v)] for k, v in sorted(night.notices.items())]
     summary += [[f"台账：{s['file']} › {s.get('sheet') or ''}", sheet_summary(s)] for s in inventory]
-    write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, night.sheets, summary)
+    write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, night.sheets, summary, status=status)
     for name, (header, rows) in night.csv.items():
         write_csv(folder / name, header, rows)
 
@@ -91,7 +93,7 @@ def write_manifest(path: Path, as_of, today, loaded, book, forms: Path, counts, 
         "as_of": as_of.isoformat(),
         "run_on": today.isoformat(),
         "finished_at": datetime.now().isoformat(timespec="seconds"),
-        "version": version("wuye"),
+        "version": wuye_version(),
         "ledgers_folder": str(ledgers),
         "inputs": loaded.files,
         "sheets": loaded.inventory,
