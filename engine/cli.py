@@ -78,8 +78,12 @@ def main():
     """
 
 
-def _run(ledgers: Path, rules: Path, out: Path, forms: Path, as_of_text: str | None, allow_future: bool = False) -> None:
+def _run(ledgers: Path, rules: Path | None, out: Path, forms: Path | None, as_of_text: str | None,
+         allow_future: bool = False) -> None:
+    from .paths import folders
+
     try:
+        rules, forms = folders(ledgers, rules, forms)
         as_of = parse_as_of(as_of_text, allow_future=allow_future)
         show_bar = sys.stderr.isatty()
         if show_bar:
@@ -92,7 +96,7 @@ def _run(ledgers: Path, rules: Path, out: Path, forms: Path, as_of_text: str | N
         else:
             progress = None
         try:
-            result = run_night(ledgers, rules, out, as_of, forms, progress=progress)
+            result = run_night(ledgers, rules, out, as_of, forms, progress=progress, workers=True)
         finally:
             if show_bar:
                 bar.__exit__(None, None, None)
@@ -126,9 +130,9 @@ def _run(ledgers: Path, rules: Path, out: Path, forms: Path, as_of_text: str | N
 
 @main.command()
 @click.option("--ledgers", type=_dir, default=Path("ledgers"), show_default=True, help="台账文件夹")
-@click.option("--rules", type=_dir, default=Path("rules"), show_default=True, help="规则文件夹")
+@click.option("--rules", type=_dir, default=None, help="规则文件夹（默认：台账文件夹中 wuye.toml 指定的，否则 wuye 自带的 rules/）")
 @click.option("--out", type=_dir, default=Path("outputs"), show_default=True, help="输出文件夹")
-@click.option("--forms", type=_dir, default=Path("forms"), show_default=True, help="Word 模板文件夹")
+@click.option("--forms", type=_dir, default=None, help="Word 模板文件夹（默认：wuye.toml 指定的，否则自带的 forms/）")
 @click.option("--as-of", "as_of", metavar="日期",
               help="检查日期：2026-11-20、2026/11/20 或 2026年11月20日（表示当天结束时），可加时间如 2026-11-20 18:00；默认今天")
 @click.option("--allow-future", is_flag=True, help="允许检查日期晚于明天（演练用）")
@@ -214,8 +218,9 @@ def rules():
 
 
 @rules.command("check")
-@click.option("--rules", "folder", type=_dir, default=Path("rules"), show_default=True, help="规则文件夹")
-def rules_check(folder):
+@click.option("--rules", "folder", type=_dir, default=None, help="规则文件夹（默认：wuye 自带的 rules/）")
+@click.option("--forms", type=_dir, default=None, help="Word 模板文件夹（默认：wuye 自带的 forms/）")
+def rules_check(folder, forms):
     """校验规则文件并运行其中的全部示例（worked examples）。
 
     \b
@@ -223,7 +228,10 @@ def rules_check(folder):
       wuye rules check --rules rules/
     """
     try:
-        book, results = check_rules(folder)
+        from .paths import bundled
+
+        folder = folder or bundled("rules")
+        book, results = check_rules(folder, forms or bundled("forms"))
     except WuyeError as err:
         _fail(err)
         return
@@ -240,7 +248,7 @@ def rules_check(folder):
 
 
 @rules.command("book")
-@click.option("--rules", "folder", type=_dir, default=Path("rules"), show_default=True, help="规则文件夹")
+@click.option("--rules", "folder", type=_dir, default=None, help="规则文件夹（默认：wuye 自带的 rules/）")
 @click.option("--out", type=_dir, default=Path("outputs") / "规则手册", show_default=True, help="规则手册输出文件夹")
 @click.option("--no-pdf", is_flag=True, help="只生成 HTML，不生成 PDF")
 def rules_book(folder, out, no_pdf):
@@ -251,9 +259,10 @@ def rules_book(folder, out, no_pdf):
     Example:
       wuye rules book --rules rules/ --out outputs/规则手册
     """
+    from .paths import bundled
     from .rulebook import write_rulebook
     try:
-        book = write_rulebook(folder, out, pdf=not no_pdf)
+        book = write_rulebook(folder or bundled("rules"), out, pdf=not no_pdf)
     except WuyeError as err:
         _fail(err)
         return
@@ -275,7 +284,9 @@ def demo(out, as_of, allow_future):
     Example:
       wuye demo --out outputs/
     """
-    _run(REPO / "ledgers", REPO / "rules", out, REPO / "forms", as_of, allow_future)
+    from .paths import bundled
+
+    _run(bundled("ledgers"), bundled("rules"), out, bundled("forms"), as_of, allow_future)
 
 
 @main.command()
