@@ -131,7 +131,7 @@ def _document_region(text: str, doc: str) -> tuple[int, int]:
     return (pos, len(text)) if pos >= 0 else (-1, len(text))
 
 
-_SPLIT = re.compile(r"[\s,，、；;：:“”\"'《》]+|…+|\.{3,}")
+_SPLIT = re.compile(r"[\s,，、；;：:“”\"'《》（）()]+|…+|\.{3,}")
 
 
 def _find_clause(text: str, start: int, end: int, clause: str) -> tuple[int, str] | None:
@@ -166,7 +166,10 @@ def _find_clause(text: str, start: int, end: int, clause: str) -> tuple[int, str
             return start + i, "clause"
     if at >= 0:
         return start + at, "clause"
+    # "3.26" where the text numbers the items of its section "26." — and a bare "7": a guess to check
     for token in tokens:
+        if re.fullmatch(r"\d+(\.\d+)+", token or ""):
+            token = token.rsplit(".", 1)[1]
         if re.fullmatch(r"\d+", token or ""):
             m = re.search(rf"(^|\n|\s){token}[、.．]", region)
             if m:

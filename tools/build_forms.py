@@ -205,7 +205,7 @@ def _make_styles(doc) -> None:
     _para_style(doc, S_TABLE, size=10.5, line=1.0)
     _para_style(doc, S_SMALL, size=9, line=1.0, before=6)
     _para_style(doc, S_TAG, size=1, line=1.0)
-    _para_style(doc, S_NOTICE, size=11, first_line_chars=2, after=2, line=1.15)
+    _para_style(doc, S_NOTICE, size=10.5, first_line_chars=2, after=2, line=1.15)
     _para_style(doc, S_NOTE, size=9.5, line=1.1, after=1)
 
 
@@ -213,7 +213,7 @@ def _make_styles(doc) -> None:
 # document skeleton
 # --------------------------------------------------------------------------
 
-def _new_document(title: str, *, landscape: bool = False):
+def _new_document(title: str, *, landscape: bool = False, notice: bool = False):
     doc = Document()
     # Parts of python-docx's default template that only carry stale content.
     for rel in list(doc.part.rels.values()):
@@ -240,6 +240,10 @@ def _new_document(title: str, *, landscape: bool = False):
         sec.page_width, sec.page_height = Mm(297), Mm(210)
         sec.top_margin = sec.bottom_margin = Mm(20)
         sec.left_margin = sec.right_margin = Mm(20)
+    elif notice:  # a fee notice and its tear-off receipt on one A4 page, with room for the batch's page break
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin, sec.bottom_margin = Mm(18), Mm(15)
+        sec.left_margin, sec.right_margin = Mm(22), Mm(20)
     else:
         sec.page_width, sec.page_height = Mm(210), Mm(297)
         sec.top_margin, sec.bottom_margin = Mm(25), Mm(22)
@@ -468,13 +472,12 @@ def _cut_line(doc) -> None:
 def delivery_receipt(doc) -> None:
     """送达回执：房号、通知编号、签收人、签收日期 — torn off and kept by the 客服中心."""
     _cut_line(doc)
-    para(doc, "送达回执", S_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=12, east=HEI,
-         before=3, after=3)
+    para(doc, "送达回执（《{{ n.title }}》，{{ n.issue_date }}发出）", S_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER,
+         bold=True, size=11, east=HEI, before=2, after=2)
     form_table(doc, [
         ("房号", "{{ n.unit }}", "通知编号", "{{ n.number }}"),
-        ("文书", "《{{ n.title }}》", "发出日期", "{{ n.issue_date }}"),
-        ("签收人（签字）", "", "与业主关系", "本人 / 家属 / 其他"),
-        ("签收日期", "　　年　　月　　日", "送达人", ""),
+        ("签收人（签字）", "", "签收日期", "　　年　　月　　日"),
+        ("与业主关系", "本人 / 家属 / 其他", "送达人", ""),
     ], [30, 52, 28, 53], row_mm=7)
 
 
@@ -572,11 +575,11 @@ FINAL_AFTER = [
 
 def build_fee_notice(kind: str):
     titles = {"first": "催费通知书", "second": "二次催费通知书", "final": "最后催费通知书"}
-    doc = _new_document(titles[kind])
+    doc = _new_document(titles[kind], notice=True)
     final = kind == "final"
 
     tag(doc, "{%p for n in notices %}")
-    para(doc, "{{ n.title }}", S_TITLE, after=6)
+    para(doc, "{{ n.title }}", S_TITLE, before=0, after=4)
     para(doc, "通知编号：{{ n.number }}", S_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=10.5, after=3)
     para(doc, "房号：{{ n.unit }}　　　通知日期：{{ n.issue_date }}　　　缴费截止日期：{{ n.pay_by }}",
          S_TEXT, size=10.5, after=4)
@@ -753,10 +756,7 @@ BUILDERS = {
     "催费通知书.docx": lambda: build_fee_notice("first"),
     "二次催费通知书.docx": lambda: build_fee_notice("second"),
     "最后催费通知书.docx": lambda: build_fee_notice("final"),
-    "投诉处理档案卡.docx": build_complaint_card,
-    "总经理信箱督办单.docx": build_gm_mailbox_memo,
-    "投诉月度汇总.docx": build_monthly_summary,
-    "投诉记录汇总表.docx": build_complaint_register,
+    # complaint documents: tools/form_areas/complaints.py
 }
 
 
