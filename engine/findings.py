@@ -34,8 +34,9 @@ class Source(NamedTuple):
         out = {"file": self.file, "sheet": self.sheet, "row": self.row}
         if self.column is not None:
             out["column"] = self.column
-        if self.value is not None:
-            out["value"] = self.value
+        if self.value is not None:  # phone and ID numbers masked: the cell address says where the full value is
+            from .render.mask import scrub
+            out["value"] = scrub(self.value)
         if self.cell is not None:
             out["cell"] = self.cell
         return out

@@ -240,3 +240,268 @@ def test_two_sheets_with_one_name_are_both_read_and_flagged(tmp_path):
     grids = read_workbook(dup)
     assert [(g.name, g.rows) for g in grids] == [("收费", [["a"], [1.0]]), ("收费", [["b"], [2.0]])]
     assert grids[0].problems == [] and "同名" in grids[1].problems[0]
+
+
+# ------------------------------------------------------------------ numbers never reused: kill window, concurrency
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+from engine.errors import OutputBusy, OutputFolderError, RegisterError, WuyeError
+from engine.record.output import open_register, publish_night, recovery_findings
+from engine.record.register import Register
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINI_NIGHT = r'''
+import json, os, sys
+from datetime import date
+from pathlib import Path
+from engine.record.output import open_register, publish_night
+
+out, night, subjects, crash, hold = Path(sys.argv[1]), sys.argv[2], sys.argv[3].split(","), sys.argv[4], float(sys.argv[5])
+register = open_register(out, wait=float(os.environ.get("WAIT", "5")))
+try:
+    register.load(date.fromisoformat(night))
+    numbers = {}
+    for s in subjects:
+        if register.highest_step_before(s, "物业费") < 1:
+            numbers[s] = register.issue("CF", "{prefix}{year}-{seq:04d}", s, "催费通知书", 1,
+                                        date.fromisoformat(night), [("物业费", 1)]).number
+    import time; time.sleep(hold)
+    if crash == "rename":  # killed after the register committed, before the folder appeared
+        import pathlib
+        pathlib.Path.rename = lambda self, target: os._exit(137)
+    with publish_night(out, night, register) as tmp:
+        (tmp / "notices.json").write_text(json.dumps(numbers), encoding="utf-8")
+finally:
+    register.close()
+print(json.dumps(numbers))
+'''
+
+
+def mini_night(out: Path, night: str, subjects: list[str], crash: str = "", hold: float = 0.0, wait: float = 5.0,
+               background: bool = False):
+    args = [sys.executable, "-c", MINI_NIGHT, str(out), night, ",".join(subjects), crash or "-", str(hold)]
+    env = {**os.environ, "WAIT": str(wait), "PYTHONPATH": str(REPO)}
+    if background:
+        return subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+
+
+def published_numbers(out: Path) -> list[str]:
+    return [n for f in sorted(out.glob("*/notices.json")) for n in json.loads(f.read_text(encoding="utf-8")).values()]
+
+
+def test_a_kill_between_commit_and_rename_never_reissues_a_number_and_no_household_loses_its_notice(tmp_path):
+    out = tmp_path / "out"
+    first = mini_night(out, "2026-11-16", ["1-1-101", "1-1-102"])
+    assert first.returncode == 0, first.stderr
+    killed = mini_night(out, "2026-11-17", ["1-1-103", "1-1-104"], crash="rename")
+    assert killed.returncode == 137 and not (out / "2026-11-17").exists()
+    after = mini_night(out, "2026-11-18", ["1-1-103", "1-1-104"])
+    assert after.returncode == 0, after.stderr
+    numbers = published_numbers(out)
+    assert len(numbers) == len(set(numbers)) == 4  # 101, 102 on the 16th; 103, 104 again (fresh numbers) on the 18th
+    assert json.loads(after.stdout) == {"1-1-103": "CF2026-0005", "1-1-104": "CF2026-0006"}  # 0003/0004 are void
+    register = Register(out / "register.sqlite")
+    states = dict(register.db.execute("SELECT night, state FROM runs"))
+    assert states == {"2026-11-16": "published", "2026-11-17": "void", "2026-11-18": "published"}
+    register.close()
+
+
+def test_the_voided_run_is_reported_to_the_auditor(tmp_path):
+    out = tmp_path / "out"
+    assert mini_night(out, "2026-11-17", ["1-1-103"], crash="rename").returncode == 137
+    register = open_register(out)
+    try:
+        register.load(date(2026, 11, 18))
+        (finding,) = recovery_findings(register)
+    finally:
+        register.close()
+    assert finding.category == "运行记录" and "2026-11-17" in finding.message and "CF2026-0001" in finding.message
+    assert "已作废" in finding.message
+
+
+def test_a_kill_just_after_the_rename_keeps_the_published_numbers(tmp_path):
+    out = tmp_path / "out"
+    register = open_register(out)
+    register.load(date(2026, 11, 17))
+    register.issue("CF", "{prefix}{year}-{seq:04d}", "1-1-101", "催费通知书", 1, date(2026, 11, 17), [("物业费", 1)])
+    register.mark_published = lambda run: None  # the process dies before it can say so
+    with publish_night(out, "2026-11-17", register) as tmp:
+        (tmp / "x.txt").write_text("x")
+    register.close()
+    register = open_register(out)
+    register.load(date(2026, 11, 18))
+    assert register.recovered == [] and register.highest_step_before("1-1-101", "物业费") == 1
+    register.close()
+
+
+def test_a_second_run_on_the_same_output_folder_stops_with_a_message_and_numbers_stay_unique(tmp_path):
+    out = tmp_path / "out"
+    slow = mini_night(out, "2026-11-17", ["1-1-101", "1-1-102"], hold=3.0, background=True)
+    time.sleep(1.0)  # the slow run holds the lock
+    busy = mini_night(out, "2026-11-17", ["1-1-101", "1-1-102"], wait=0.3)
+    assert busy.returncode != 0 and "另一个检查正在向同一输出文件夹写入" in busy.stderr
+    waits = mini_night(out, "2026-11-18", ["1-1-101", "1-1-102", "1-1-103"], wait=30)
+    slow_out, _ = slow.communicate(timeout=60)
+    assert slow.returncode == 0 and waits.returncode == 0, waits.stderr
+    assert json.loads(slow_out) == {"1-1-101": "CF2026-0001", "1-1-102": "CF2026-0002"}
+    assert json.loads(waits.stdout) == {"1-1-103": "CF2026-0003"}  # it waited, then saw the first run's numbers
+    numbers = published_numbers(out)
+    assert len(numbers) == len(set(numbers)) == 3
+
+
+# ------------------------------------------------------------------ faults with a message
+
+def test_a_corrupt_register_is_a_message_not_a_traceback(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "register.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RegisterError, match="已损坏") as err:
+        Register(out / "register.sqlite")
+    assert "不要删除" in err.value.hint
+
+
+def test_a_read_only_register_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    Register(out / "register.sqlite").close()
+    import sqlite3
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda path, *a, **k: real(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(RegisterError, match="只读"):
+        Register(out / "register.sqlite")
+
+
+def test_a_full_disk_while_writing_publishes_nothing_and_issues_no_number(tmp_path):
+    import errno
+    out = tmp_path / "out"
+    register = open_register(out)
+    register.load(date(2026, 11, 17))
+    register.issue("CF", "{prefix}{year}-{seq:04d}", "1-1-101", "催费通知书", 1, date(2026, 11, 17), [("物业费", 1)])
+    with pytest.raises(OutputFolderError, match="磁盘已满") as err:
+        with publish_night(out, "2026-11-17", register) as tmp:
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "a.docx"))
+    assert "磁盘" in err.value.hint
+    register.close()
+    assert sorted(p.name for p in out.iterdir()) == [".wuye.lock", "register.sqlite"]
+    register = Register(out / "register.sqlite")
+    assert register.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
+    register.close()
+
+
+def test_an_output_folder_that_is_a_file_is_a_message(tmp_path):
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    with pytest.raises(OutputFolderError, match="无法创建输出文件夹"):
+        open_register(out)
+
+
+def test_an_unwritable_output_folder_is_a_message(tmp_path, monkeypatch):
+    import errno
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):
+        if str(path).endswith(".wuye.lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(OutputFolderError, match="文件系统只读"):
+        open_register(tmp_path / "out")
+
+
+# ------------------------------------------------------------------ personal data masked in everything printed
+
+from engine.findings import Source
+from engine.render.mask import mask_phone, scrub
+from engine.render.safe import clean_context, clean_text, safe_filename
+
+FW = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("王建国13800000001", "王建国138****0001"),
+    ("电话 138-0000-0002", "电话 138****0002"),
+    ("138 0000 0003", "138****0003"),
+    ("+86 13800000004", "138****0004"),
+    ("0086-138-0000-0005", "138****0005"),
+    ("（+86）13800000006", "138****0006"),
+    ("13800000007".translate(FW), "138****0007"),
+    ("座机020-12345678", "座机020-****5678"),
+    ("(020)1234567", "020-***4567"),
+    ("（0755）12345678转123", "0755-****5678转123"),
+    ("身份证110101199001011234", "身份证110***********1234"),
+    ("11010119900101123x", "110***********123X"),
+    ("110101900101123", "110********1123"),
+    ("110101 19900101 1234", "110***********1234"),
+])
+def test_phones_and_ids_are_masked_in_every_common_spelling(written, shown):
+    assert scrub(written) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "3-2-1502 物业费 2026年10月 应收 12345.67 元，已逾期 35 天",
+    "2026-11-20 18:00 编号 WY-CF-2026-000123，第12345678行", "工单 GD202611200001",
+])
+def test_what_is_not_personal_is_left_alone(text):
+    assert scrub(text) == text
+
+
+def test_mask_phone_for_a_phone_column():
+    assert [mask_phone(p) for p in ("13812345678", "+86 138 1234 5678", "020-12345678")] == \
+        ["138****5678", "138****5678", "020-****5678"]
+
+
+def test_findings_json_keeps_the_cell_address_not_the_full_number():
+    src = Source("业主.xlsx", "业主", 3, "联系电话", "13812345678", "C3").to_json()
+    assert src["value"] == "138****5678" and src["cell"] == "C3"
+
+
+# ------------------------------------------------------------------ documents always open
+
+def test_clean_text_drops_what_xml_cannot_hold():
+    assert clean_text("王\x01建国\x1b\ud800\ufffe") == "王建国"
+    assert clean_text("甲\x0b乙\t丙\n") == "甲 乙\t丙\n"
+
+
+def test_clean_context_cleans_and_masks_every_string_but_the_companys_own():
+    context = {"notices": [{"name": "王\x01建国 13812345678", "rows": [("投诉\x02", "110101199001011234")], "n": 3}],
+               "company": {"name": "XX物业", "phone": "0571-8888 6666"}}
+    assert clean_context(context) == {
+        "notices": [{"name": "王建国 138****5678", "rows": [("投诉", "110***********1234")], "n": 3}],
+        "company": {"name": "XX物业", "phone": "0571-8888 6666"}}
+
+
+def test_a_control_character_no_longer_breaks_the_document(tmp_path):
+    """The notice body is rendered once as XML text and packaged as is: a \x01 from a ledger made it unreadable."""
+    import docx
+    from lxml import etree
+    from engine.render.documents import notice_template
+
+    template = tmp_path / "t.docx"
+    doc = docx.Document()
+    doc.add_paragraph("{% for n in notices %}{{ n.name }}：{{ n.content }}{% endfor %}")
+    doc.save(template)
+    notice = {"name": "王\x01建国", "content": "漏水\x1b严重，电话13812345678"}
+    tpl = notice_template(template, "XX物业")
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(tpl.body(notice).encode("utf-8"))
+    body = tpl.body(clean_context(notice))
+    etree.fromstring(body.encode("utf-8"))
+    tpl.package(body, tmp_path / "n.docx")
+    assert docx.Document(tmp_path / "n.docx").paragraphs[0].text == "王建国：漏水严重，电话138****5678"
+
+
+def test_file_names_from_data_are_safe_short_and_distinct(tmp_path):
+    long_a, long_b = "投诉" * 200 + "甲", "投诉" * 200 + "乙"
+    names = [safe_filename(t) for t in (long_a, long_b, "WY/CF:2026*01", "..", "", "CON", "a\x01b")]
+    assert names[0] != names[1] and all(len(n.encode()) <= 80 for n in names)
+    assert names[2] == "WYCF202601" and names[5] == "_CON" and names[6] == "ab"
+    for n in names:  # every one is a file name the file system takes
+        (tmp_path / f"{n}.docx").write_bytes(b"x")
+    assert len(list(tmp_path.iterdir())) == len(set(names))

@@ -1,0 +1,90 @@
+"""One run at a time per output folder: an exclusive lock on ``<out>/.wuye.lock``.
+
+The lock is an ``flock`` on an open file, so the operating system releases it
+when the process ends, however it ends (a kill -9 leaves no stale lock). A
+second run waits a little, then stops with a message (exit 2) rather than
+numbering notices from a register the first run is about to change.
+
+While this process holds the lock, :func:`held` says so: the register only
+recovers an interrupted run's numbers under the lock (see
+:meth:`engine.record.register.Register.load`).
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import OutputBusy, OutputFolderError
+
+LOCK_NAME = ".wuye.lock"
+WAIT_SECONDS = 5.0  # how long a second run waits for the first before it stops with a message
+
+_held: dict[Path, int] = {}  # resolved output folder → depth (the lock is re-entrant within one process)
+
+
+def held(out: Path) -> bool:
+    """True while this process holds the lock on ``out``."""
+    return _key(out) in _held
+
+
+def _key(out: Path) -> Path:
+    return Path(os.path.abspath(out))
+
+
+def output_error(out: Path, exc: OSError, doing: str = "写入") -> OutputFolderError:
+    """A Chinese message for an OSError met while writing the output folder."""
+    reasons = {
+        errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
+        errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENAMETOOLONG: "文件名过长",
+        errno.ENOTDIR: "路径中有同名文件而不是文件夹", errno.EEXIST: "路径中有同名文件而不是文件夹",
+        errno.EIO: "磁盘读写错误",
+    }
+    reason = reasons.get(exc.errno, exc.strerror or exc.__class__.__name__)
+    return OutputFolderError(f"无法{doing}输出文件夹 {out}：{reason}")
+
+
+@contextmanager
+def output_lock(out: Path, wait: float = WAIT_SECONDS) -> Iterator[Path]:
+    """Hold the output folder's lock for the block; raise OutputBusy if another run keeps it for ``wait`` s."""
+    out = Path(out)
+    key = _key(out)
+    if key in _held:  # already ours (a nested call in this process)
+        _held[key] += 1
+        try:
+            yield out
+        finally:
+            _held[key] -= 1
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise output_error(out, exc, "创建") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputBusy(f"另一个检查正在向同一输出文件夹写入（{out}），本次未运行，未发出任何编号") from None
+                time.sleep(0.1)
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass  # the pid is only a courtesy for whoever looks at the file
+        _held[key] = 1
+        try:
+            yield out
+        finally:
+            del _held[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
