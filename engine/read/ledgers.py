@@ -176,9 +176,10 @@ def _unrecognised(out: Ledgers, file: str, sheet: str, m, entry: dict) -> None:
     entry["reason"] = reason
     out.findings.append(Finding(
         policy="DATA", rule="DATA-sheet", category="数据问题", subject=None, severity=severity,
-        message=(f"{file} › {sheet}: 未能识别为台账，本表未检查 — {reason}。如确为台账，请把下面一行加入台账文件夹中的 "
-                 f"wuye-mapping.yaml（把 ? 换成表中对应列的表头），如不是台账可改为 ignore: true："
-                 f"{entry_text(draft)}"),
+        message=(f"{file} › {sheet}: 未能识别为台账，本表未检查 — {reason}。" + (
+            f"如确为台账，请把下面一行加入台账文件夹中的 wuye-mapping.yaml（把 ? 换成表中对应列的表头），"
+            f"如不是台账可改为 ignore: true：{entry_text(draft)}" if m is not None else
+            f"如不是台账，可把下面一行加入台账文件夹中的 wuye-mapping.yaml，以后不再提示：{entry_text(draft)}")),
         sources=(Source(file, sheet, 0),),
         details={"closest": m.kind.name if m else None, "missing": list(m.missing) if m else [],
                  "mapping": entry_text(draft)},

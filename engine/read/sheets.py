@@ -462,6 +462,17 @@ def _filled(v) -> bool:
     return v != "" and v is not None and not (isinstance(v, str) and not v.strip())
 
 
+def _any_filled(cells: list, cols) -> bool:
+    n = len(cells)
+    for c in cols:
+        if c < n:
+            v = cells[c]
+            if v is None or v == "" or (v.__class__ is str and v.isspace()):
+                continue
+            return True
+    return False
+
+
 def _period_hint(grid: SheetGrid, header_row: int, file: str) -> tuple[tuple[int, int] | None, int | None, str]:
     """(year, month) and a year named in the title rows, the sheet name or the file name."""
     texts = [norm_text(v) for row in grid.rows[:header_row] for v in row if isinstance(v, str)]
@@ -562,33 +573,40 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
     skipped = reading.skipped
     data_rows = reading.data_rows
     rows = grid.rows
+    part0 = reading.parts[0] if reading.parts else None
+    has_outside = any(len(row) > table_end for row in rows[m.row + 1:])
+    no_errors: dict[int, str] = {}
     for r in range(m.row + 1, len(rows)):
         cells = rows[r]
-        row_errors = errors_by_row.get(r, {})
+        row_errors = errors_by_row.get(r, no_errors) if errors_by_row else no_errors
         n_filled = len(cells) - cells.count("") - cells.count(None)
         if n_filled <= 3:  # few cells: count exactly (whitespace-only cells are blank)
             n_filled = sum(1 for v in cells if _filled(v))
         if not n_filled and not row_errors:
             skipped.setdefault("空行", []).append(r + 1)
             continue
-        inside = cells if len(cells) <= table_end else cells[:table_end]
-        if len(cells) > table_end and not row_errors and not any(_filled(v) for v in inside):
+        inside = cells if not has_outside or len(cells) <= table_end else cells[:table_end]
+        if inside is not cells and not row_errors and not _any_filled(inside, range(len(inside))):
             skipped.setdefault("表格右侧的说明文字（不是数据）", []).append(r + 1)
             continue
-        firsts = []
+        first = second = None
         for v in inside:
-            if _filled(v):
-                firsts.append(v)
-                if len(firsts) == 2:
-                    break
-        if any(isinstance(v, str) and _is_total(v) for v in firsts):
+            if v is None or v == "" or (v.__class__ is str and v.isspace()):
+                continue
+            if first is None:
+                first = v
+            else:
+                second = v
+                break
+        if (first.__class__ is str and "计" in first and _is_total(first)) or \
+                (second.__class__ is str and "计" in second and _is_total(second)):
             skipped.setdefault("合计行", []).append(r + 1)
             continue
-        if firsts and isinstance(firsts[0], str) and _EXAMPLE_RE.match(norm_text(firsts[0])):
+        if first.__class__ is str and "例" in first[:6] and _EXAMPLE_RE.match(norm_text(first)):
             skipped.setdefault("示例行（模板中的填写示例）", []).append(r + 1)
             continue
-        if not row_errors and not any(_filled(cells[c]) for c in key_cols if c < len(cells)):
-            filled = [v for c, v in enumerate(inside) if _filled(v)]
+        if not row_errors and not _any_filled(cells, key_cols):
+            filled = [v for v in inside if _filled(v)]
             if all(c in seq_cols for c, v in enumerate(inside) if _filled(v)):
                 skipped.setdefault("空行（只有序号）", []).append(r + 1)
             elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in filled):
@@ -598,19 +616,24 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
             elif wide:
                 skipped.setdefault("宽表各项金额均为空（无应收）", []).append(r + 1)
             elif single:
-                reading.parts[0].rows.append(RawRow(r + 1, cells, row_errors))  # validation reports what is missing
+                part0.rows.append(RawRow(r + 1, cells, row_errors))  # validation reports what is missing
                 data_rows.append(r + 1)
             else:
                 skipped.setdefault("没有可读的内容（读取的列都为空）", []).append(r + 1)
             continue
-        if n_filled <= 2 and not row_errors and all(isinstance(v, str) for v in firsts) \
-                and (_NOTE_RE.match(norm_text(firsts[0])) or norm_text(firsts[-1]).endswith((":", "："))):
+        if n_filled <= 2 and not row_errors and first.__class__ is str \
+                and (second is None or second.__class__ is str) \
+                and (_NOTE_RE.match(norm_text(first)) or norm_text(second or first).endswith((":", "："))):
             skipped.setdefault("表格外备注", []).append(r + 1)
             continue
         raw = RawRow(r + 1, cells, row_errors)
+        if single:
+            part0.rows.append(raw)
+            data_rows.append(r + 1)
+            continue
         taken = False
         for p, keys in part_keys:
-            if single or any(_filled(cells[c]) for c in keys if c < len(cells)) or any(c in row_errors for c in keys):
+            if _any_filled(cells, keys) or (row_errors and any(c in row_errors for c in keys)):
                 p.rows.append(raw)
                 taken = True
         if taken:
