@@ -41,6 +41,10 @@ def parse_as_of(text: str | None, today: date | None = None, allow_future: bool 
         raise WuyeError(f"检查日期 {text!r} 格式不对",
                         "请写成 2026-11-20、2026/11/20 或 2026年11月20日（表示当天结束时），"
                         "或加上时间：2026-11-20 18:00") from None
+    from .read.parse import YEARS
+    if not YEARS[0] <= moment.year <= YEARS[1]:  # date arithmetic near year 9999 overflows; such a year is a slip
+        raise WuyeError(f"检查日期 {moment.year:04d}-{moment.month:02d}-{moment.day:02d} 的年份不在 {YEARS[0]}–{YEARS[1]} 年之间",
+                        "年份是否写错？请写成 2026-11-20 这样的日期")
     if not allow_future and moment.date() > today + timedelta(days=1):
         raise WuyeError(f"检查日期 {moment:%Y-%m-%d} 晚于明天（今天是 {today:%Y-%m-%d}）",
                         "年份或月份是否写错？确需按将来的日期检查（如演练），请加 --allow-future")

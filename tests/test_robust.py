@@ -505,3 +505,33 @@ def test_file_names_from_data_are_safe_short_and_distinct(tmp_path):
     for n in names:  # every one is a file name the file system takes
         (tmp_path / f"{n}.docx").write_bytes(b"x")
     assert len(list(tmp_path.iterdir())) == len(set(names))
+
+
+def test_a_folder_named_like_the_mapping_file_is_a_message(tmp_path):
+    from engine.errors import LedgerFolderError
+
+    write_xlsx(tmp_path / "fees.xlsx", {"收费": [FEE_HEADER, ["1-1-101", "物业费", "2026-10", 100]]})
+    (tmp_path / "wuye-mapping.yaml").mkdir()
+    with pytest.raises(LedgerFolderError, match="文件夹"):
+        check_ledgers(tmp_path)
+
+
+def test_a_gbk_rule_file_is_a_message_naming_file_and_line(tmp_path):
+    from engine.errors import RuleFileError
+    from engine.rules.yamlload import load_yaml
+
+    path = tmp_path / "fees.yaml"
+    path.write_bytes("id: fees\ntitle: 催费\n".encode("gbk"))
+    with pytest.raises(RuleFileError, match=r"fees\.yaml:2: 文件不是 UTF-8 编码"):
+        load_yaml(path)
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01"])
+def test_an_as_of_outside_any_sensible_year_exits_2_with_a_message(tmp_path, as_of):
+    from click.testing import CliRunner
+    from engine.cli import main
+
+    result = CliRunner().invoke(main, ["run", "--ledgers", str(tmp_path), "--out", str(tmp_path / "out"),
+                                       "--as-of", as_of])
+    assert result.exit_code == 2, result.output
+    assert "年份不在" in result.output and "Traceback" not in result.output

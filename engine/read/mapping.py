@@ -76,8 +76,9 @@ def load_mapping(folder: Path) -> list[SheetMapping]:
                 if not isinstance(data, list):
                     raise ValueError("映射文件应为列表（每项以 - 开头）")
                 return [SheetMapping.model_validate(item) for item in data]
-            except (yaml.YAMLError, ValueError, ValidationError) as exc:
-                raise LedgerFolderError(f"映射文件 {path.name} 无法使用: {exc}") from exc
+            except (yaml.YAMLError, ValueError, ValidationError, OSError) as exc:  # OSError: a folder of that name
+                why = "这是一个文件夹，不是文件" if path.is_dir() else exc
+                raise LedgerFolderError(f"映射文件 {path.name} 无法使用: {why}") from exc
     return []
 
 

@@ -57,7 +57,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 
 def load_yaml(path: Path):
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Notepad's "UTF-8") is fine
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise RuleFileError(f"{path.name}:{line}: 文件不是 UTF-8 编码（可能被另存为 GBK/ANSI），"
+                            "请用记事本或 VS Code 另存为 UTF-8 编码后重试") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path.name}: 无法读取（{'这是一个文件夹' if path.is_dir() else exc.strerror}）") from None
     loader = _Loader(text)
     loader.name = path.name
     try:
