@@ -535,3 +535,34 @@ def test_an_as_of_outside_any_sensible_year_exits_2_with_a_message(tmp_path, as_
                                        "--as-of", as_of])
     assert result.exit_code == 2, result.output
     assert "年份不在" in result.output and "Traceback" not in result.output
+
+
+def test_a_last_row_of_uncalculated_formulas_is_reported_not_lost(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "收费"
+    ws.append(FEE_HEADER)
+    ws.append(["1-1-101", "物业费", "2026-10", 250, 250, "2026-10-03", None])
+    ws.append(["=A2", "=B2", "=C2", "=D2", "=E2"])  # written by a script, never opened in Excel: no cached values
+    wb.save(tmp_path / "fees.xlsx")
+    records, findings, inventory = check_ledgers(tmp_path)
+    assert len(records.of("fees")) == 1
+    msgs = data_messages(findings)
+    assert any(m.startswith("fees.xlsx › 收费 › 第3行 › 房号（A3）: 公式未计算") for m in msgs), msgs
+    assert any(m.startswith("fees.xlsx › 收费 › 第3行 › 实收金额（E3）: 公式未计算") for m in msgs), msgs
+
+
+def test_a_nan_written_into_an_xlsx_is_reported_never_read_as_blank(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "收费"
+    ws.append(FEE_HEADER)
+    ws.append(["1-1-101", "物业费", "2026-10", 250, float("nan"), None, None])  # openpyxl writes <v></v>
+    wb.save(tmp_path / "fees.xlsx")
+    records, findings, _ = check_ledgers(tmp_path)
+    assert records.of("fees") == []
+    assert any(m.startswith("fees.xlsx › 收费 › 第2行 › 实收金额（E2）: 数值无效") for m in data_messages(findings))

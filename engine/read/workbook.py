@@ -142,6 +142,12 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
                 rows = job.result()
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表「{name}」无法读取: {_short(exc)}") from exc
+            width = len(rows[0]) if rows else 0
+            for r, c in scan.errors:  # calamine drops a trailing row or cell that reads as empty: an error cell must stay
+                while len(rows) <= r:
+                    rows.append([""] * width)
+                if len(rows[r]) <= c:
+                    rows[r].extend([""] * (c + 1 - len(rows[r])))
             for (r, c), value in scan.booleans.items():
                 if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], bool):
                     rows[r][c] = "TRUE" if value else "FALSE"
@@ -277,6 +283,11 @@ def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
             if cells[pos + 2:pos + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
                 maybe.append(pos)
             pos = cells.find(tag, pos + 2)
+    for tag in (b"<v></v>", b"<v/>", b"<v />"):  # a number with no digits (what some programs write for NaN)
+        pos = cells.find(tag)
+        while pos != -1:
+            maybe.append(pos)
+            pos = cells.find(tag, pos + 4)
     seen = set()
     for pos in sorted(maybe):
         first = cells.rfind(b"<c ", 0, pos + 1)
@@ -358,6 +369,8 @@ def _note_cell(scan: _Scan, cell, position: tuple[int, int] | None) -> tuple[int
     elif formula is not None and (text is None or (not text and kind != "str")):
         # a formula with no cached result (written by a program, never opened in Excel); "" from a text formula is fine
         scan.errors[position] = "公式未计算"
+    elif formula is None and kind == "n" and text is not None and not text.strip():
+        scan.errors[position] = "数值无效（文件中的数字为空，可能是 NaN 或无穷大）"
     return position
 
 
