@@ -21,15 +21,19 @@ from .findings import Finding
 from .outcomes.catalogue import load_documents
 from .outcomes.engine import apply_area, clock_sheets
 from .read import read_ledgers
+from .read.ledgers import missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
 from .record.output import staged_folder
+from .record.fines import settle_fines
 from .record.register import Register
 from .record.status import carry_status
 from .render.batches import render_documents
 from .render.parallel import Workers
+from .render.report import write_report
 from .rules import load_rulebook
 from .rules.check import check_against_areas
 from .validate import validate
+from .version import version
 
 STAGES = ("读取台账", "校验数据", "应用规则", "生成文书", "记录运行")
 PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are rendered in this process: workers cost more to start
@@ -84,7 +88,8 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         loaded = read_ledgers(ledgers)
     with timer.stage("校验数据"):
         records, data_findings = validate(loaded)
-    night = Night(findings=loaded.findings + data_findings + folder_findings(records))
+    night = Night(findings=loaded.findings + data_findings + folder_findings(records)
+                  + missing_kind_findings(out, as_of.date(), loaded.inventory))  # a ledger gone since last night
     register = Register(out / "register.sqlite")
     register.load(as_of.date())
     pool = Workers(enabled=False)  # replaced below on a large night; closed whatever happens
@@ -103,6 +108,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                 night.add(derived, outcomes)
                 results.append((area, derived, outcomes))
             night.sheets.update(clock_sheets(results, ctx.params))
+            night.add(*settle_fines(night.fines, ctx, catalogue))  # the fines register (T13): 员工过失单, 扣罚汇总
         del records, ctx, results  # past the rules only the findings and documents are needed
         pool = Workers(enabled=workers_allowed and sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS)
         status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
@@ -116,6 +122,10 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                 documents = render_documents(night.notices, night.reports, catalogue, forms, tmp, pool, lists)
             write_manifest(tmp / "run.json", as_of, today, loaded, book, forms, counts, documents, timer.durations,
                            ledgers, rules)
+            write_report(tmp, findings, {  # index.html for the 客服主管: links only what was written
+                "as_of": as_of, "documents": documents, "sheets": night.sheets, "counts": counts,
+                "company": getattr(catalogue.company, "name", ""), "version": version(),
+                "unread": sorted({s["file"] for s in loaded.inventory if s.get("status") == "无法读取"})})
         register.commit()
         status.commit()
     except BaseException:
