@@ -1,6 +1,7 @@
 # wuye — 物业客服部合规引擎
 # make demo   安装并在示例台账上运行一次夜间检查（输出在 outputs/）
 # make test   运行全部测试
+# make fuzz   2,000 个随机生成的台账文件夹（模糊测试），结束时打印统计
 # make bench  20,000 户规模基准测试
 
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \
             if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if (3,10) <= sys.version_info[:2] <= (3,12) else 1)' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: install demo test bench clean forms samples report-test
+.PHONY: install demo test fuzz bench clean forms samples report-test
 
 install: $(STAMP)
 
@@ -29,6 +30,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+# 2,000 generated ledger folders (WUYE_FUZZ_EXAMPLES=N for more or fewer); prints the figures at the end
+fuzz: install
+	WUYE_FUZZ_EXAMPLES=$${WUYE_FUZZ_EXAMPLES:-2000} $(PY) -m pytest -q -s tests/test_fuzz.py
 
 bench: install
 	$(PY) tools/bench.py
