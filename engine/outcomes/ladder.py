@@ -102,7 +102,7 @@ def run_ladders(area: Area, entries: list[tuple[Fact, Rule]], ctx: Context, cata
                                   entries=listed, open_entries=items, previous=previous)
         else:
             context = {"items": [{**e.fact.doc, **e.fact.data, "step": e.step} for e in listed]}
-        base: dict[str, Any] = {"number": notice.number, "title": notice.document, "subject": group,
+        base: dict[str, Any] = {"number": notice.number, "title": notice.document, "subject": group, "file_key": group,
                                 "issue_date": cn_date(ctx.day), "previous": previous,
                                 "citation": spec.citation}
         out.notice(notice.document, {**base, **context})
