@@ -91,6 +91,7 @@ class Owner(Record):
     handover_date: date | None = None
     payment_method: str | None = None
     address: str | None = None
+    important: str | None = None  # 重要业户 / VIP marker (C10)
 
 
 @record
@@ -144,6 +145,9 @@ class Ticket(Record):
     progress_at: datetime | None = None
     arrived_at: datetime | None = None
     site: str | None = None
+    callback_agreed_at: datetime | None = None  # 回访约定时间 (C6)
+    special_case: str | None = None  # 特殊情况 recorded (C11, C12)
+    reported_at: datetime | None = None  # 呈报公司领导时间 (C8)
 
 
 class GenericRecord(BaseModel):

@@ -13,7 +13,13 @@ from engine.record.status import carry_status, finding_id
 from engine.render.workbook import write_workbook
 from engine.findings import Finding
 
-from .conftest import small_estate
+from .conftest import small_estate as _small_estate
+
+
+def small_estate(folder, rows):
+    """1-1-102 pays in cash here: a bank-debit household is not dunned before its second debit (F2-4)."""
+    return _small_estate(folder, rows, [["1-1-101", "王建国", "13812345678", "110101199001011234", 100, "现金"],
+                                        ["1-1-102", "李秀英", "13900001111", "110101199202022345", 80, "现金"]])
 
 UNPAID = [["1-1-101", "物业费", "2026-11", 250, None, None, None],
           ["1-1-101", "车位费", "2026-11", 300, None, None, None],

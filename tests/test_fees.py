@@ -215,3 +215,77 @@ def test_bank_debit_reminder_waits_for_the_debit_day_of_the_due_month(tmp_path, 
                                                           .read_text(encoding="utf-8")) if f["policy"] == "F2"]
     assert reminders("2026-11-20") == []  # the 11-21 debit is November's, not December's
     assert reminders("2026-12-07") == ["F2-2"]  # three days before the 12-10 debit
+
+
+# ---------------------------------------------------------------- issue 9: F2, F3a and the notice deadline
+
+DEBIT_OWNERS = [
+    ["1-1-101", "王建国", "13812345678", "110101199001011234", 100, "预存"],
+    ["1-1-102", "李秀英", "13900001111", "110101199202022345", 80, "银行代扣"],
+]
+
+
+def _night_findings(result):
+    return json.loads((result.folder / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_prepaid_households_get_the_ten_day_reminder(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, 50, "2026-11-01", "2026-11-30"]],
+                           owners=DEBIT_OWNERS)
+    out = tmp_path / "out"
+    assert [f["rule"] for f in _night_findings(night(ledgers, out, "2026-11-19")) if f["policy"] == "F2"] == []
+    on_day = _night_findings(night(ledgers, out, "2026-11-20"))  # ten days before the 30th
+    (f,) = [f for f in on_day if f["policy"] == "F2"]
+    assert f["rule"] == "F2-3" and "预存冲抵后仍应缴 200 元" in f["message"] and "催费温馨提示" in f["message"]
+    assert [f for f in _night_findings(night(ledgers, out, "2026-11-21")) if f["policy"] == "F2"] == []  # once
+
+
+def test_bank_debit_household_is_not_dunned_before_the_second_debit(tmp_path, night):
+    """李秀英 pays by 银行代扣; November's fee was due on the 15th and the debit of the 10th failed. The second
+    debit is on the 21st: no 催费通知书 before it (that night included), a reminder three days before it,
+    the ladder from the 22nd, never stepping down."""
+    ledgers = small_estate(tmp_path / "l", [["1-1-102", "物业费", "2026-11", 80, None, None, None]],
+                           owners=DEBIT_OWNERS)
+    out = tmp_path / "out"
+    seen = {}
+    for day in range(16, 26):
+        result = night(ledgers, out, f"2026-11-{day}")
+        seen[day] = (dict(result.documents), sorted(f["rule"] for f in _night_findings(result)
+                                                    if f["policy"] in ("F2", "F3")))
+    for day in range(16, 22):
+        assert seen[day][0] == {}, day
+        assert "F2-4" in seen[day][1], day
+    assert "F2-5" not in seen[17][1] and "F2-5" in seen[18][1] and "F2-5" not in seen[19][1]  # once, 3 days before
+    assert seen[22] == ({"催费通知书": 1}, ["F3-1"])
+    assert seen[23] == ({}, ["F3-1"])
+    assert seen[24] == ({"二次催费通知书": 1}, ["F3-2"])
+    csv_text = (out / "2026-11-18" / "短信缴费提醒.csv").read_text(encoding="utf-8-sig")
+    assert "银行将于2026年11月21日代扣" in csv_text
+
+
+def test_the_notice_date_matches_its_wording_counted_from_issue(tmp_path, night):
+    ledgers = small_estate(tmp_path / "l", UNPAID_NOVEMBER)
+    result = night(ledgers, tmp_path / "out", "2026-11-20")
+    text = document_text(next((result.folder / "通知书" / "催费通知书").glob("*.docx")))
+    # 民法典 第二百零一条: the day of issue is not counted — 7 days from 11-20 end on 11-27
+    assert "通知日期：2026年11月20日" in text and "缴费截止日期：2026年11月27日" in text
+    assert "自本通知发出之日起7日内，即2026年11月27日（含当日）前" in text
+
+
+def test_late_fee_review_messages_print_the_parameters(tmp_path, night):
+    import shutil
+
+    from .conftest import REPO
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name in ("calendar.yaml", "fees.yaml", "complaints.yaml", "repairs.yaml"):
+        shutil.copy(REPO / "rules" / name, rules / name)
+    text = (rules / "fees.yaml").read_text(encoding="utf-8")
+    text = text.replace("- {from: 2020-01-01, value: 0.0005}", "- {from: 2020-01-01, value: 0.005}")
+    (rules / "fees.yaml").write_text(text, encoding="utf-8")
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-01", 100, None, None, None]])
+    data = _night_findings(night(ledgers, tmp_path / "out", "2026-11-20", rules=rules))
+    (rate,) = [f for f in data if f["rule"] == "F3a-1"]
+    assert rate["message"].startswith("违约金日费率为每日千分之5，高于公司复核线（每日千分之3）")
+    (ratio,) = [f for f in data if f["rule"] == "F3a-2"]  # 100 × 0.005 × 294 days = 147 > 30% of 100
+    assert "已超过欠缴本金 100 元的30%（公司复核线，相对本金）" in ratio["message"]

@@ -10,13 +10,18 @@ from ..validate import Records
 from .base import Context, Derived, Fact, FactType
 
 TIME_FIELDS = ("received_at", "dispatched_at", "agreed_at", "replied_at", "progress_at", "completed_at",
-               "callback_at", "arrived_at")
+               "callback_at", "arrived_at", "callback_agreed_at", "reported_at")
+PROMISES = ("agreed_at", "callback_agreed_at")  # times agreed with the owner: kept even when still ahead
+# a 重要业户 / VIP cell that says "no" (anything else written there marks the owner as important)
+NOT_MARKED = {"否", "无", "N", "NO", "0", "×", "✗", "不是", "普通", "一般", "FALSE"}
 
 TICKET = FactType("ticket", {
     "ticket_id": str, "kind": str, "level": str, "source": str, "department": str, "other_department": bool,
     "completed": bool, "related_ticket": str, "related_kind": str, "related_completed": bool,
     "promised_days": (int, float), "promised_days_text": str, "agreed_text": str, "postponements": int,
     "records_arrival": bool, "unit_display": str, "site": str, "completed_last_week": bool,
+    "has_agreed_time": bool, "called_back": bool, "callback_recorded": bool, "special_case": bool,
+    "important_owner": bool, "records_report": bool, "answer_text": str, "report_by": str,
 }, "工单（投诉、报修、咨询、求助）", columns=(
     ("工单号", "ticket_id"), ("类型", "kind"), ("等级", "level"), ("房号", "unit_display"), ("受理时间", "received_at")),
     clock_sheet="工单时限", list_columns=(
@@ -24,9 +29,49 @@ TICKET = FactType("ticket", {
     ("受理时间", "received_at"), ("责任部门", "department")))
 
 
+def important_owners(records: Records) -> tuple[set[str], bool]:
+    """Units whose owner file row carries a 重要业户 / VIP marker; and whether any owner sheet has that column."""
+    marked, known = set(), False
+    for owner in records.of("owners"):
+        if "important" in owner.ref.columns:
+            known = True
+        value = (owner.important or "").strip()
+        if value and value.upper() not in NOT_MARKED:
+            marked.add(owner.unit.key)
+    return marked, known
+
+
+def first_answer(times: dict[str, datetime | None]) -> datetime | None:
+    """C2: the owner is answered by the reply (答复时间) or a call-back (回访时间) at or after completion."""
+    done = times.get("completed_at")
+    if done is None:
+        return None
+    return min((t for f in ("replied_at", "callback_at") if (t := times.get(f)) is not None and t >= done),
+               default=None)
+
+
+def _answer_text(times: dict[str, datetime | None]) -> str:
+    done, answered = times.get("completed_at"), times.get("answered_at")
+    if done is None:
+        return "尚未解决完毕"
+    if answered is None:
+        return f"已于 {fmt_time(done)} 处理完毕，但台账没有此后的答复时间或回访时间，未回复业主"
+    return f"已于 {fmt_time(done)} 处理完毕，{fmt_time(answered)} 回复业主"
+
+
+def _report_by(received: datetime, params: dict) -> tuple[datetime | None, str]:
+    """C8: reported to company leadership by the given time of the given day after the second complaint."""
+    days, at = params.get("gm_report_days"), params.get("gm_report_time")
+    if days is None or at is None:
+        return None, ""
+    moment = datetime.combine(received.date() + timedelta(days=int(days)), datetime.strptime(str(at), "%H:%M").time())
+    return moment, fmt_time(moment)
+
+
 def ticket_facts(records: Records, ctx: Context) -> Derived:
     if "tickets" in ctx.cache:
         return ctx.cache["tickets"]
+    from ..outcomes.engine import duration_text
     from ..render.mask import mask_name
 
     out = Derived()
@@ -41,15 +86,25 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
             continue
         by_id[t.ticket_id] = t
     own = set(ctx.params.get("own_departments") or [])
+    important, _ = important_owners(records)
     week_start, week_end = previous_period("week", ctx.day)
     as_of = ctx.as_of
     for t in by_id.values():
         if t.received_at > as_of:
             continue  # not yet received on the night being checked
         # What happened after the as-of moment has not happened yet; an agreed time is a promise, kept as is.
-        times = {f: (v if (v := getattr(t, f)) is not None and (v <= as_of or f == "agreed_at") else None)
+        times = {f: (v if (v := getattr(t, f)) is not None and (v <= as_of or f in PROMISES) else None)
                  for f in TIME_FIELDS}
         times["last_update_at"] = max(x for x in (times["received_at"], times["progress_at"]) if x is not None)
+        done = times["completed_at"]
+        appointment = times["callback_agreed_at"]
+        if appointment is not None and done is not None and appointment < done:
+            out.findings.append(cell_finding(
+                t.ref.cell("callback_agreed_at", appointment),
+                f"回访约定时间早于完成时间（{fmt_time(done)}），不能作为回访时限，按处理完毕当天回访检查",
+                "callback-appointment-before-completion", subject=t.ticket_id, severity="警告"))
+            times["callback_agreed_at"] = None
+        times["answered_at"] = first_answer(times)
         related = by_id.get(t.related_ticket) if t.related_ticket else None
         if t.related_ticket and related is None:
             out.findings.append(cell_finding(t.ref.cell("related_ticket", t.related_ticket),
@@ -57,7 +112,7 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
                                              subject=t.ticket_id, severity="警告"))
         earlier = related is not None and related.received_at <= t.received_at
         promised = (t.agreed_at - t.received_at) / timedelta(days=1) if t.agreed_at else 0.0
-        done = times["completed_at"]
+        report_by, report_by_text = _report_by(t.received_at, ctx.params)
         data = {
             "ticket_id": t.ticket_id, "kind": t.kind, "level": t.level or "未分级",
             "source": t.source or "", "department": t.department or "",
@@ -71,12 +126,21 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
             "records_arrival": "arrived_at" in t.ref.columns,
             "unit_display": t.unit.display if t.unit else "公共区域", "site": t.site or "本项目",
             "completed_last_week": done is not None and week_start <= done.date() <= week_end,
+            "has_agreed_time": t.agreed_at is not None,
+            "called_back": times["callback_at"] is not None,
+            "callback_recorded": bool((t.callback_result or "").strip()),
+            "special_case": bool((t.special_case or "").strip()),
+            "important_owner": t.unit is not None and t.unit.key in important,
+            "records_report": "reported_at" in t.ref.columns,
+            "answer_text": _answer_text(times), "report_by": report_by_text,
         }
         doc = {"unit": data["unit_display"], "unit_code": t.unit.key if t.unit else "", "reporter": t.reporter or "",
                "reporter_masked": mask_name(t.reporter), "content": t.content or "", "received": t.received_at,
                "received_at": fmt_time(t.received_at), "handler": t.handler or "", "display": data["unit_display"],
                "completed_at": fmt_time(done), "callback_at": fmt_time(times["callback_at"]),
-               "callback_result": t.callback_result or "", "record": t}
+               "callback_result": t.callback_result or "", "special_case_text": t.special_case or "",
+               "elapsed_text": duration_text(as_of - t.received_at) if done is None else "",
+               "report_by_at": report_by, "record": t}
         out.facts.append(Fact("ticket", t.ticket_id, data, (t.ref.whole_row(),), None, times, doc, closed_at=done))
     ctx.cache["tickets"] = out
     return out

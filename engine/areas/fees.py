@@ -27,7 +27,7 @@ NUM = (int, float)
 ARREARS = FactType("arrears", {
     "unit": str, "unit_display": str, "item": str, "period_text": str, "outstanding": NUM, "due_date": str,
     "days_late": int, "policy_day": int, "instalment": str, "late_fee": NUM, "late_fee_ratio": NUM,
-    "pay_by": str, "payment_method": str, "debit_pending": bool,
+    "pay_by": str, "payment_method": str, "debit_pending": bool, "days_to_debit": int, "debit_date": str,
 }, "欠费（某户某收费项目某所属期，检查日期当晚仍未缴清）")
 UPCOMING = FactType("upcoming", {
     "unit": str, "unit_display": str, "item": str, "period_text": str, "outstanding": NUM, "due_date": str,
@@ -194,11 +194,13 @@ def derive(records: Records, ctx: Context) -> Derived:
         doc = {"obligation": ob, "owner_name": owner.owner_name if owner else ""}
         sources = ob.sources
         if days_late >= 1:
-            # the month's last bank debit still ahead: no dunning for that month before it (F2 variant)
+            # F2-4: the due month's last (second) bank debit not yet past — that night included, its result
+            # is not in the ledger yet — holds the ladder for that month; F2-5 reminds before it
             last_debit = debit_dates(ob.due_date.replace(day=1), debit_days)[-1]
             data = {**base, "days_late": days_late, "policy_day": due_day + days_late,
                     "instalment": plans.status.get(ob.unit, "none"), "pay_by": pay_by.isoformat(),
-                    "payment_method": method, "debit_pending": method in debit_methods and day < last_debit}
+                    "payment_method": method, "debit_pending": method in debit_methods and day <= last_debit,
+                    "days_to_debit": (last_debit - day).days, "debit_date": last_debit.isoformat()}
             fee_value = late_fee(data, params)
             data["late_fee"] = float(fee_value)
             data["late_fee_ratio"] = float(fee_value / ob.outstanding)
@@ -206,6 +208,7 @@ def derive(records: Records, ctx: Context) -> Derived:
             if ob.unit in plans.status:
                 sources = sources + tuple(plans.sources.get(ob.unit, ()))
                 doc["instalment"] = plans.summary.get(ob.unit)
+            doc["phone"] = owner.phone if owner and owner.phone else ""
             out.facts.append(Fact("arrears", ob.unit, data, sources, ob.matter, doc=doc))
         else:
             debit = next_debit_date(max(day, ob.due_date.replace(day=1)), debit_days)
@@ -280,15 +283,20 @@ def finish(derived: Derived, outcomes, ctx: Context) -> Derived:
                           fact.data["rate"], fact.data["target_text"], "未达标" if rules else "达标"])
     reminded = {(f.subject, f.matter) for f in outcomes.findings if f.category == "缴费提醒"}
     for fact in derived.facts:
-        if fact.type != "upcoming" or (fact.subject, fact.matter) not in reminded:
+        if fact.type not in ("upcoming", "arrears") or (fact.subject, fact.matter) not in reminded:
             continue
         ob: Obligation = fact.doc["obligation"]
         phone = fact.doc.get("phone", "")
         due_text = cn_date(ob.due_date)
         sheet_rows.append([ob.unit_display, mask_name(fact.doc.get("owner_name")), mask_phone(phone), ob.item,
                            ob.period_text, ob.outstanding, ob.due_date, fact.data["payment_method"], ""])
-        text = (f"【{ctx.cache.get('company_name', '物业服务中心')}】尊敬的{ob.unit_display}业主：您{ob.period_text}{ob.item}应缴"
-                f"{money(ob.outstanding)}元，缴费期限{due_text}，请按时缴纳。如已缴请忽略。")
+        if fact.type == "arrears":  # F2-5: before the second bank debit
+            debit_text = cn_date(date.fromisoformat(fact.data["debit_date"]))
+            text = (f"【{ctx.cache.get('company_name', '物业服务中心')}】尊敬的{ob.unit_display}业主：您{ob.period_text}{ob.item}"
+                    f"尚欠{money(ob.outstanding)}元，银行将于{debit_text}代扣，请确保账户余额充足。如已缴请忽略。")
+        else:
+            text = (f"【{ctx.cache.get('company_name', '物业服务中心')}】尊敬的{ob.unit_display}业主：您{ob.period_text}{ob.item}应缴"
+                    f"{money(ob.outstanding)}元，缴费期限{due_text}，请按时缴纳。如已缴请忽略。")
         csv_rows.append([phone, ob.unit_display, ob.item, ob.period_text, money(ob.outstanding), due_text, text])
     derived.sheets["短信提醒名单"] = (header, sheet_rows)
     derived.csv["短信缴费提醒.csv"] = (["手机号", "房号", "收费项目", "所属期", "应缴金额", "缴费期限", "短信内容"], csv_rows)

@@ -1,7 +1,7 @@
 """Deadlines ("clocks") defined in the rule files, run against a ticket's times.
 
 A clock starts at a ticket time, runs for hours, minutes or working days (or
-to the end of that day), and stops at the first of its ``met_by`` times; a
+to the end of that day, or to the Nth calendar day after it — at its end or at a time of day), and stops at the first of its ``met_by`` times; a
 time agreed with the owner replaces the deadline where the rule says so.
 Times after the as-of moment have not happened yet on that night.
 """
@@ -51,6 +51,10 @@ def deadline_of(clock: Clock, start: datetime, params: dict[str, Any], calendar:
         return start + timedelta(minutes=float(value))
     if unit == "working_days":
         return calendar.add_working_days(start, int(value))
+    if unit == "calendar_days":  # the Nth calendar day after the start, at ``at`` or at its end
+        day = start.date() + timedelta(days=int(value))
+        at = _value(clock.at, params) if clock.at else None
+        return datetime.combine(day, datetime.strptime(str(at), "%H:%M").time() if at else END_OF_DAY)
     return datetime.combine(start.date(), END_OF_DAY)  # end_of_day
 
 

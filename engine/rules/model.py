@@ -66,14 +66,15 @@ class Clock(Strict):
     """A deadline: from a ticket time, within hours / minutes / working days or by the end of that day."""
 
     start: str  # the ticket field the clock starts from, e.g. received_at
-    within: dict[str, Union[int, float, str, bool]]  # one of hours, minutes, working_days, end_of_day
+    within: dict[str, Union[int, float, str, bool]]  # one of hours, minutes, working_days, calendar_days, end_of_day
     met_by: list[str] = Field(min_length=1)  # the first of these times stops the clock
     override: str | None = None  # a time agreed with the owner replaces the deadline
+    at: str | None = None  # calendar_days: that day at this time of day ("08:30" or a $parameter); else its end
 
     @field_validator("within")
     @classmethod
     def _one_unit(cls, v: dict) -> dict:
-        units = {"hours", "minutes", "working_days", "end_of_day"}
+        units = {"hours", "minutes", "working_days", "calendar_days", "end_of_day"}
         if len(v) != 1 or not set(v) <= units:
             raise ValueError(f"within 只能写一项: {', '.join(sorted(units))}")
         return v
