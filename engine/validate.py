@@ -23,6 +23,7 @@ from .read.ledgers import Ledgers
 from .read.parse import (CellError, Unit, display, is_blank, norm_text, parse_amount, parse_date, parse_datetime,
                          parse_int, parse_period, parse_text, parse_unit)
 from .read.sheets import Layout, RawRow, col_letter
+from .read.totals import totals_of
 
 _TRUE = {"是", "有", "Y", "YES", "TRUE", "1", "√", "✓", "已", "对"}
 _FALSE = {"否", "无", "N", "NO", "FALSE", "0", "×", "✗", "未", "不"}
@@ -166,6 +167,7 @@ class Records:
     """The validated records of a night, by ledger kind."""
 
     by_kind: dict[str, list] = field(default_factory=dict)
+    totals: list = field(default_factory=list)  # the sheets' own 合计 rows and the sums of their rows (read/totals.py)
 
     def of(self, kind: str) -> list:
         return self.by_kind.get(kind, [])
@@ -259,6 +261,7 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
     """Column by column (each distinct value parsed once), then row by row into pydantic records."""
     findings: list[Finding] = []
     by_kind: dict[str, list] = defaultdict(list)
+    sheet_totals: list = []
     known_units: set[str] = set()  # every unit the owner file names, even on a row with another bad cell
     for loaded in ledgers.sheets:
         layout = loaded.rows.layout
@@ -333,8 +336,12 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
                 entry["rows_with_problems"] = entry.get("rows_with_problems", 0) + len(bad_rows - set(skip))
             for i, reason in sorted(skip.items()):
                 entry.setdefault("skipped_records", {}).setdefault(reason, []).append(rows[i].row)
+        if getattr(loaded.rows, "totals", None):  # 帐表相符 (F12): the sheet's 合计 rows vs the rows read
+            sheet_totals.extend(totals_of(kind, layout, loaded.rows.totals, rows, names, parsed_columns,
+                                          file, sheet, columns,
+                                          lambda f, r: RowRef(file, sheet, r, columns, cols).address(f)))
         loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
-    records = Records(by_kind=dict(by_kind))
+    records = Records(by_kind=dict(by_kind), totals=sheet_totals)
     findings.extend(_cross_check(records, known_units))
     return records, findings
 

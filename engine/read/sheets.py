@@ -74,6 +74,7 @@ class SheetRows:
     layout: Layout
     rows: list[RawRow] = field(default_factory=list)
     skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → Excel row numbers (the whole sheet's)
+    totals: list[RawRow] = field(default_factory=list)  # the skipped 合计/小计 rows with their cells (帐表相符, F12)
 
 
 @dataclass
@@ -571,6 +572,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
     for (rr, c), e in grid.errors.items():
         errors_by_row.setdefault(rr, {})[c] = e
     skipped = reading.skipped
+    totals: list[RawRow] = []
     data_rows = reading.data_rows
     rows = grid.rows
     part0 = reading.parts[0] if reading.parts else None
@@ -601,6 +603,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
         if (first.__class__ is str and "计" in first and _is_total(first)) or \
                 (second.__class__ is str and "计" in second and _is_total(second)):
             skipped.setdefault("合计行", []).append(r + 1)
+            totals.append(RawRow(r + 1, cells, row_errors))
             continue
         if first.__class__ is str and "例" in first[:6] and _EXAMPLE_RE.match(norm_text(first)):
             skipped.setdefault("示例行（模板中的填写示例）", []).append(r + 1)
@@ -611,6 +614,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
                 skipped.setdefault("空行（只有序号）", []).append(r + 1)
             elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in filled):
                 skipped.setdefault("合计行（只有数字，没有房号等内容）", []).append(r + 1)
+                totals.append(RawRow(r + 1, cells, row_errors))
             elif len(filled) <= 2 and all(isinstance(v, str) for v in filled):
                 skipped.setdefault("表格外备注", []).append(r + 1)
             elif wide:
@@ -644,6 +648,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
             skipped.setdefault("没有可读的内容（读取的列都为空）", []).append(r + 1)
     for p in reading.parts:
         p.skipped = skipped
+        p.totals = totals
     return reading
 
 
