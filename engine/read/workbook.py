@@ -125,23 +125,30 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
         except Exception as exc:
             raise UnreadableWorkbook(f"工作簿中有同名工作表，且无法分别读取: {_short(exc)}") from exc
     own_pool = pool is None
-    pool = pool or ThreadPoolExecutor(max_workers=2)
+    pool = pool or ThreadPoolExecutor(max_workers=3)
     try:
         jobs = []
-        for index, scan in enumerate(_scan_sheets(path, names)):
+        for index, (scan, finish) in enumerate(_scan_sheets(path, names)):
             if scan.rows * scan.cols > MAX_CELLS:
                 raise UnreadableWorkbook(
                     f"工作表「{names[index]}」的数据区域从 A1 到 {col_letters(scan.cols - 1)}{scan.rows}"
                     f"（约 {scan.rows * scan.cols:,} 个单元格），超出可读取的大小。通常是远处的某个单元格被误填或设了格式："
                     "请在 Excel 中删除最后一行数据以下、最后一列以右的所有行列后保存")
-            # the size is known to be safe: calamine may read this sheet while the next one is scanned
-            jobs.append((scan, pool.submit(_read_sheet, source, index)))
+            # the size is known to be safe: calamine reads this sheet while its error cells are looked for
+            jobs.append((pool.submit(finish) if finish else None, scan, pool.submit(_read_sheet, source, index)))
         grids = []
-        for name, (scan, job) in zip(names, jobs):
+        for name, (scan_job, scan, job) in zip(names, jobs):
             try:
                 rows = job.result()
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表「{name}」无法读取: {_short(exc)}") from exc
+            if scan_job is not None:
+                try:
+                    scan = scan_job.result()
+                except UnreadableWorkbook:
+                    raise
+                except Exception as exc:
+                    raise UnreadableWorkbook(f"工作表「{name}」的内容无法解析: {_short(exc)}") from exc
             width = len(rows[0]) if rows else 0
             for r, c in scan.errors:  # calamine drops a trailing row or cell that reads as empty: an error cell must stay
                 while len(rows) <= r:
@@ -188,7 +195,7 @@ _REL_ID = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # The usual shape: every cell element inside <sheetData> written ``<c r="A1"…`` with no prefix. Anything else
 # (prefixes, cells without an address, line breaks inside a tag, rich text, another encoding) is parsed in full.
 _COLS_3 = re.compile(rb'<c r="([A-Z]{3})[0-9]')
-_COLS_2 = re.compile(rb'<c r="([A-Z]{2})[0-9]')
+_COLS_2 = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
 _ROWS_BIG = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{6,})"')
 _ROWS_ANY = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
 _PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
@@ -257,7 +264,7 @@ def _xlsx_scans(path: Path, names: list[str]):
             if info.file_size > MAX_SHEET_XML:
                 raise UnreadableWorkbook(f"工作表「{name}」解压后超过 {MAX_SHEET_XML >> 20} MB，超出可读取的大小")
             try:
-                yield scan_sheet_xml(z.read(member))
+                yield _sheet_scan(z.read(member))
             except UnreadableWorkbook:
                 raise
             except Exception as exc:
@@ -266,16 +273,28 @@ def _xlsx_scans(path: Path, names: list[str]):
 
 def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
     """Error cells, booleans, uncalculated formulas and the last cell of one sheet's XML."""
+    scan, finish = _sheet_scan(data, full=full)
+    return finish() if finish else scan
+
+
+def _sheet_scan(data: bytes, *, full: bool = False):
+    """(scan with the sheet's size, a function that finishes it) — or (complete scan, None) for an unusual sheet.
+    The size comes first and fast: calamine must not be asked for a sheet that is too big."""
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     if b"<!DOCTYPE" in (data[:start] if start != -1 else data):  # a DTD can only come before the root element
         raise UnreadableWorkbook("工作表内容含 DTD 声明（Excel 不会写入），为安全起见不予读取")
     if full or not data.startswith(b"<") or start == -1 or end < start:  # a BOM, another encoding, a prefix
-        return _scan_full(data)
+        return _scan_full(data), None
     cells = data[start:end]
     if cells.count(b"<c") != cells.count(b'<c r="') or _PREFIXED.search(data):
-        return _scan_full(data)
+        return _scan_full(data), None
     scan = _Scan()
     scan.rows, scan.cols = _last_cell(cells)
+    return scan, lambda: _find_cells(scan, data, cells)
+
+
+def _find_cells(scan: _Scan, data: bytes, cells: bytes) -> _Scan:
+    """Candidates for error cells, booleans and formulas located fast, then each parsed as XML."""
     maybe = [m.start() for m in _MAYBE_T.finditer(cells)]
     for tag in (b"<f", b":f"):
         pos = cells.find(tag)
@@ -283,7 +302,7 @@ def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
             if cells[pos + 2:pos + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
                 maybe.append(pos)
             pos = cells.find(tag, pos + 2)
-    for tag in (b"<v></v>", b"<v/>", b"<v />"):  # a number with no digits (what some programs write for NaN)
+    for tag in (b"<v></v>", b"<v/>", b"<v "):  # a number with no digits (what some programs write for NaN)
         pos = cells.find(tag)
         while pos != -1:
             maybe.append(pos)
@@ -315,16 +334,14 @@ def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
 
 def _last_cell(cells: bytes, exact: bool = False) -> tuple[int, int]:
     """(rows, columns) from A1 to the last cell of a usual-shape <sheetData>; an upper bound unless ``exact``."""
-    for pattern, bound in ((_COLS_3, None), (_COLS_2, None), (None, 26)):
-        if pattern is None:
-            cols = bound
-            if exact:
-                found = set(re.findall(rb'<c r="([A-Z])[0-9]', cells))
-                cols = max((_col_index(c.decode()) + 1 for c in found), default=0)
-            break
-        if pattern.search(cells):
-            cols = max(_col_index(c.decode()) for c in set(pattern.findall(cells))) + 1
-            break
+    if not _COLS_2.search(cells):  # one letter: column Z at most
+        cols = 26
+        if exact:
+            found = set(re.findall(rb'<c r="([A-Z])[0-9]', cells))
+            cols = max((_col_index(c.decode()) + 1 for c in found), default=0)
+    else:
+        pattern = _COLS_3 if _COLS_3.search(cells) else _COLS_2
+        cols = max(_col_index(c.decode()) for c in set(pattern.findall(cells))) + 1
     digits = set((_ROWS_ANY if exact else _ROWS_BIG).findall(cells))
     rows = max(map(int, digits)) if digits else (0 if exact else 99_999)
     if not exact and rows * cols > MAX_CELLS:
@@ -441,6 +458,6 @@ def _xls_scans(path: Path, names: list[str]):
                         # only a formula leaves an empty text result: one never calculated looks exactly like this
                         scan.errors[(r, c)] = "公式未计算"
             book.unload_sheet(index)
-            yield scan
+            yield scan, None
     finally:
         book.release_resources()

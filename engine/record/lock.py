@@ -22,7 +22,7 @@ from typing import Iterator
 from ..errors import OutputBusy, OutputFolderError
 
 LOCK_NAME = ".wuye.lock"
-WAIT_SECONDS = 5.0  # how long a second run waits for the first before it stops with a message
+WAIT_SECONDS = float(os.environ.get("WUYE_LOCK_WAIT", "5"))  # how long a second run waits before it stops
 
 _held: dict[Path, int] = {}  # resolved output folder → depth (the lock is re-entrant within one process)
 
