@@ -23,9 +23,8 @@ from .outcomes.engine import apply_area, clock_sheets
 from .read import read_ledgers
 from .read.ledgers import missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
-from .record.output import staged_folder
+from .record.output import open_register, publish_night, recovery_findings
 from .record.fines import settle_fines
-from .record.register import Register
 from .record.status import carry_status
 from .render.batches import render_documents
 from .render.parallel import Workers
@@ -90,10 +89,11 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         records, data_findings = validate(loaded)
     night = Night(findings=loaded.findings + data_findings + folder_findings(records)
                   + missing_kind_findings(out, as_of.date(), loaded.inventory))  # a ledger gone since last night
-    register = Register(out / "register.sqlite")
-    register.load(as_of.date())
+    register = open_register(out)  # the output folder's lock: one run at a time, held until register.close()
     pool = Workers(enabled=False)  # replaced below on a large night; closed whatever happens
     try:
+        register.load(as_of.date())  # first voids the numbers of a run that died before publishing
+        night.findings += recovery_findings(register)
         with timer.stage("应用规则"):
             ctx = Context(as_of, today, book, calendar, register, records)
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
@@ -114,7 +114,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
         findings = sorted(night.findings + status.findings, key=Finding.sort_key)
         counts = counts_of(findings)
-        with staged_folder(out, as_of.date().isoformat()) as tmp:
+        with publish_night(out, as_of.date().isoformat(), register) as tmp:  # commits the register, then renames
             def lists() -> None:
                 with timer.stage("记录运行"):
                     write_lists(tmp, findings, night, counts, as_of, loaded.inventory, status)
@@ -126,7 +126,6 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                 "as_of": as_of, "documents": documents, "sheets": night.sheets, "counts": counts,
                 "company": getattr(catalogue.company, "name", ""), "version": version(),
                 "unread": sorted({s["file"] for s in loaded.inventory if s.get("status") == "无法读取"})})
-        register.commit()
         status.commit()
     except BaseException:
         register.rollback()

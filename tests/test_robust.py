@@ -388,7 +388,7 @@ def test_a_full_disk_while_writing_publishes_nothing_and_issues_no_number(tmp_pa
             raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "a.docx"))
     assert "磁盘" in err.value.hint
     register.close()
-    assert sorted(p.name for p in out.iterdir()) == [".wuye.lock", "register.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["register.sqlite"]
     register = Register(out / "register.sqlite")
     assert register.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0
     register.close()
@@ -402,109 +402,13 @@ def test_an_output_folder_that_is_a_file_is_a_message(tmp_path):
 
 
 def test_an_unwritable_output_folder_is_a_message(tmp_path, monkeypatch):
-    import errno
-    real_open = os.open
-
-    def read_only(path, *args, **kwargs):
-        if str(path).endswith(".wuye.lock"):
-            raise OSError(errno.EROFS, "Read-only file system", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", read_only)
-    with pytest.raises(OutputFolderError, match="文件系统只读"):
-        open_register(tmp_path / "out")
-
-
-# ------------------------------------------------------------------ personal data masked in everything printed
-
-from engine.findings import Source
-from engine.render.mask import mask_phone, scrub
-from engine.render.safe import clean_context, clean_text, safe_filename
-
-FW = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-@pytest.mark.parametrize("written, shown", [
-    ("王建国13800000001", "王建国138****0001"),
-    ("电话 138-0000-0002", "电话 138****0002"),
-    ("138 0000 0003", "138****0003"),
-    ("+86 13800000004", "138****0004"),
-    ("0086-138-0000-0005", "138****0005"),
-    ("（+86）13800000006", "138****0006"),
-    ("13800000007".translate(FW), "138****0007"),
-    ("座机020-12345678", "座机020-****5678"),
-    ("(020)1234567", "020-***4567"),
-    ("（0755）12345678转123", "0755-****5678转123"),
-    ("身份证110101199001011234", "身份证110***********1234"),
-    ("11010119900101123x", "110***********123X"),
-    ("110101900101123", "110********1123"),
-    ("110101 19900101 1234", "110***********1234"),
-])
-def test_phones_and_ids_are_masked_in_every_common_spelling(written, shown):
-    assert scrub(written) == shown
-
-
-@pytest.mark.parametrize("text", [
-    "3-2-1502 物业费 2026年10月 应收 12345.67 元，已逾期 35 天",
-    "2026-11-20 18:00 编号 WY-CF-2026-000123，第12345678行", "工单 GD202611200001",
-])
-def test_what_is_not_personal_is_left_alone(text):
-    assert scrub(text) == text
-
-
-def test_mask_phone_for_a_phone_column():
-    assert [mask_phone(p) for p in ("13812345678", "+86 138 1234 5678", "020-12345678")] == \
-        ["138****5678", "138****5678", "020-****5678"]
-
-
-def test_findings_json_keeps_the_cell_address_not_the_full_number():
-    src = Source("业主.xlsx", "业主", 3, "联系电话", "13812345678", "C3").to_json()
-    assert src["value"] == "138****5678" and src["cell"] == "C3"
-
-
-# ------------------------------------------------------------------ documents always open
-
-def test_clean_text_drops_what_xml_cannot_hold():
-    assert clean_text("王\x01建国\x1b\ud800\ufffe") == "王建国"
-    assert clean_text("甲\x0b乙\t丙\n") == "甲 乙\t丙\n"
-
-
-def test_clean_context_cleans_and_masks_every_string_but_the_companys_own():
-    context = {"notices": [{"name": "王\x01建国 13812345678", "rows": [("投诉\x02", "110101199001011234")], "n": 3}],
-               "company": {"name": "XX物业", "phone": "0571-8888 6666"}}
-    assert clean_context(context) == {
-        "notices": [{"name": "王建国 138****5678", "rows": [("投诉", "110***********1234")], "n": 3}],
-        "company": {"name": "XX物业", "phone": "0571-8888 6666"}}
-
-
-def test_a_control_character_no_longer_breaks_the_document(tmp_path):
-    """The notice body is rendered once as XML text and packaged as is: a \x01 from a ledger made it unreadable."""
-    import docx
-    from lxml import etree
-    from engine.render.documents import notice_template
-
-    template = tmp_path / "t.docx"
-    doc = docx.Document()
-    doc.add_paragraph("{% for n in notices %}{{ n.name }}：{{ n.content }}{% endfor %}")
-    doc.save(template)
-    notice = {"name": "王\x01建国", "content": "漏水\x1b严重，电话13812345678"}
-    tpl = notice_template(template, "XX物业")
-    with pytest.raises(etree.XMLSyntaxError):
-        etree.fromstring(tpl.body(notice).encode("utf-8"))
-    body = tpl.body(clean_context(notice))
-    etree.fromstring(body.encode("utf-8"))
-    tpl.package(body, tmp_path / "n.docx")
-    assert docx.Document(tmp_path / "n.docx").paragraphs[0].text == "王建国：漏水严重，电话138****5678"
-
-
-def test_file_names_from_data_are_safe_short_and_distinct(tmp_path):
-    long_a, long_b = "投诉" * 200 + "甲", "投诉" * 200 + "乙"
-    names = [safe_filename(t) for t in (long_a, long_b, "WY/CF:2026*01", "..", "", "CON", "a\x01b")]
-    assert names[0] != names[1] and all(len(n.encode()) <= 80 for n in names)
-    assert names[2] == "WYCF202601" and names[5] == "_CON" and names[6] == "ab"
-    for n in names:  # every one is a file name the file system takes
-        (tmp_path / f"{n}.docx").write_bytes(b"x")
-    assert len(list(tmp_path.iterdir())) == len(set(names))
+    out = tmp_path / "out"
+    out.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **k: False if Path(path) == out else real_access(path, mode, **k))
+    with pytest.raises(OutputFolderError, match="没有写入权限"):
+        open_register(out)
+    assert list(out.iterdir()) == []
 
 
 def test_a_folder_named_like_the_mapping_file_is_a_message(tmp_path):
@@ -566,3 +470,146 @@ def test_a_nan_written_into_an_xlsx_is_reported_never_read_as_blank(tmp_path):
     records, findings, _ = check_ledgers(tmp_path)
     assert records.of("fees") == []
     assert any(m.startswith("fees.xlsx › 收费 › 第2行 › 实收金额（E2）: 数值无效") for m in data_messages(findings))
+
+
+def _night_with(tmp_path, rules=None, forms=None):
+    import shutil
+    from engine import parse_as_of, run_night
+    from .conftest import small_estate
+
+    ledgers = small_estate(tmp_path / "ledgers", [["1-1-101", "物业费", "2026-10", 250, None, None, None]])
+    return run_night(ledgers, rules or REPO / "rules", tmp_path / "out", parse_as_of("2026-11-20"),
+                     forms or REPO / "forms", today=date(2026, 11, 22))
+
+
+@pytest.mark.xfail(reason="lead (engine/rules/model.py): a parameter with a numeric unit must hold numbers", strict=False)
+@pytest.mark.parametrize("value", ["十五天", "[1, 2]", "{a: 1}"])
+def test_a_rule_parameter_of_the_wrong_type_is_a_message_naming_file_and_line(tmp_path, value):
+    import shutil
+    from engine.errors import RuleFileError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    text = (rules / "fees.yaml").read_text(encoding="utf-8")
+    m = re.search(r"(  due_day:\n(?:.*\n)*?      - \{from: [0-9-]+, value: )(\d+)", text)
+    line = text[:m.start(2)].count("\n") + 1
+    (rules / "fees.yaml").write_text(text[:m.start(2)] + value + text[m.end(2):], encoding="utf-8")
+    with pytest.raises(RuleFileError, match=rf"fees\.yaml:{line}"):
+        _night_with(tmp_path, rules=rules)
+
+
+@pytest.mark.xfail(reason="lead (engine/outcomes/catalogue.py load_documents): open every template before the night",
+                   strict=False)
+@pytest.mark.parametrize("content", [b"garbage" * 100, b"", "broken-tag"])
+def test_a_garbage_form_template_is_a_message_naming_the_form(tmp_path, content):
+    import shutil
+    import docx
+    from engine.errors import FormsError
+
+    forms = tmp_path / "forms"
+    shutil.copytree(REPO / "forms", forms)
+    for path in forms.glob("*催费通知书.docx"):
+        if content == "broken-tag":
+            d = docx.Document()
+            d.add_paragraph("{{ n.broken ")
+            d.save(path)
+        else:
+            path.write_bytes(content)
+    with pytest.raises(FormsError, match="催费通知书"):
+        _night_with(tmp_path, forms=forms)
+
+
+# ------------------------------------------------------------------ whole nights: kill window and concurrent runs
+
+NIGHT = r'''
+import os, sys, pathlib
+from datetime import date
+from engine import parse_as_of, run_night
+ledgers, out, as_of, kill = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "kill"
+if kill:  # killed after the register committed, before the night's folder was renamed into place
+    real = pathlib.Path.rename
+    def rename(self, target):
+        if pathlib.Path(target).name == as_of:
+            os._exit(137)
+        return real(self, target)
+    pathlib.Path.rename = rename
+run_night(ledgers, sys.argv[5], out, parse_as_of(as_of), sys.argv[6], today=date.fromisoformat(as_of))
+'''
+
+
+def run_night_process(ledgers: Path, out: Path, as_of: str, kill: bool = False, background: bool = False):
+    args = [sys.executable, "-c", NIGHT, str(ledgers), str(out), as_of, "kill" if kill else "-",
+            str(REPO / "rules"), str(REPO / "forms")]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if background:
+        return subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+
+
+def notices_in(out: Path) -> list[tuple[str, str, str]]:
+    """(night, number, unit or ticket) of every single notice published in the output folder."""
+    return sorted((p.parents[2].name, *p.stem.split("_", 1)) for p in out.glob("*/通知书/*/*.docx"))
+
+
+def estate(tmp_path: Path) -> Path:
+    big = os.environ.get("WUYE_BIG_ESTATE")  # e.g. bench-data/estate-20000x12-t40000/ledgers
+    if big:
+        return Path(big)
+    from .conftest import small_estate
+    return small_estate(tmp_path / "ledgers", [["1-1-101", "物业费", "2026-11", 250, None, None, None],
+                                               ["1-1-102", "物业费", "2026-11", 200, None, None, None]])
+
+
+def test_a_night_killed_between_commit_and_rename_reissues_no_number_and_loses_no_notice(tmp_path):
+    ledgers = estate(tmp_path)
+    first, second = os.environ.get("WUYE_KILL_NIGHTS", "2026-11-16,2026-11-17").split(",")
+    control = tmp_path / "control"
+    assert run_night_process(ledgers, control, first).returncode == 0
+    noticed = {key for _, _, key in notices_in(control)}
+    assert noticed
+
+    out = tmp_path / "out"
+    killed = run_night_process(ledgers, out, first, kill=True)
+    assert killed.returncode == 137, killed.stderr[-2000:]
+    assert not (out / first).exists()
+    after = run_night_process(ledgers, out, second)
+    assert after.returncode == 0, after.stderr[-2000:]
+    published = notices_in(out)
+    numbers = [n for _, n, _ in published]
+    assert len(numbers) == len(set(numbers))
+    assert noticed <= {key for _, _, key in published}  # every household of the killed night got its notice
+    register = Register(out / "register.sqlite")
+    void = {n for (n,) in register.db.execute(
+        "SELECT number FROM notices WHERE run IN (SELECT run FROM runs WHERE state = 'void')")}
+    register.close()
+    assert void and not void & set(numbers)  # the killed night's numbers are never handed out again
+    findings = json.loads((out / second / "findings.json").read_text(encoding="utf-8"))
+    assert any(f["rule"] == "RUN-voided" and first in f["message"] for f in findings)
+
+
+def test_a_second_run_on_one_output_folder_stops_with_a_message_exit_2(tmp_path):
+    from engine.record.lock import output_lock
+
+    ledgers = estate(tmp_path)
+    out = tmp_path / "out"
+    with output_lock(out):  # a first run is writing
+        result = subprocess.run(
+            [sys.executable, "-c", "from engine.cli import main; main()", "run", "--ledgers", str(ledgers),
+             "--rules", str(REPO / "rules"), "--forms", str(REPO / "forms"), "--out", str(out),
+             "--as-of", "2026-11-17"],
+            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "WUYE_LOCK_WAIT": "0.5"},
+            capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "另一个检查正在向同一输出文件夹写入" in result.stderr and "Traceback" not in result.stderr
+    assert not (out / "2026-11-17").exists()
+
+
+def test_two_runs_at_once_on_one_output_folder_never_share_a_number(tmp_path):
+    ledgers = estate(tmp_path)
+    out = tmp_path / "out"
+    runs = [run_night_process(ledgers, out, night, background=True) for night in ("2026-11-16", "2026-11-17")]
+    for proc in runs:
+        proc.communicate(timeout=600)
+    assert [p.returncode for p in runs] == [0, 0]
+    numbers = [n for _, n, _ in notices_in(out)]
+    assert numbers and len(numbers) == len(set(numbers))

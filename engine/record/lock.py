@@ -1,7 +1,8 @@
-"""One run at a time per output folder: an exclusive lock on ``<out>/.wuye.lock``.
+"""One run at a time per output folder: an exclusive lock on the folder itself.
 
-The lock is an ``flock`` on an open file, so the operating system releases it
-when the process ends, however it ends (a kill -9 leaves no stale lock). A
+The lock is an ``flock`` on the open output folder, so the operating system
+releases it when the process ends, however it ends (a kill -9 leaves no stale
+lock), and it leaves no file behind. A
 second run waits a little, then stops with a message (exit 2) rather than
 numbering notices from a register the first run is about to change.
 
@@ -21,7 +22,6 @@ from typing import Iterator
 
 from ..errors import OutputBusy, OutputFolderError
 
-LOCK_NAME = ".wuye.lock"
 WAIT_SECONDS = float(os.environ.get("WUYE_LOCK_WAIT", "5"))  # how long a second run waits before it stops
 
 _held: dict[Path, int] = {}  # resolved output folder → depth (the lock is re-entrant within one process)
@@ -40,7 +40,7 @@ def output_error(out: Path, exc: OSError, doing: str = "写入") -> OutputFolder
     """A Chinese message for an OSError met while writing the output folder."""
     reasons = {
         errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
-        errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENAMETOOLONG: "文件名过长",
+        errno.EACCES: "没有写入权限（或文件系统只读）", errno.EPERM: "没有写入权限", errno.ENAMETOOLONG: "文件名过长",
         errno.ENOTDIR: "路径中有同名文件而不是文件夹", errno.EEXIST: "路径中有同名文件而不是文件夹",
         errno.EIO: "磁盘读写错误",
     }
@@ -62,9 +62,12 @@ def output_lock(out: Path, wait: float = WAIT_SECONDS) -> Iterator[Path]:
         return
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise output_error(out, exc, "创建") from None
+    if not os.access(out, os.W_OK):  # a read-only folder or file system: say so before the night's work
+        os.close(fd)
+        raise output_error(out, OSError(errno.EACCES, "no write access", str(out)))
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -75,11 +78,6 @@ def output_lock(out: Path, wait: float = WAIT_SECONDS) -> Iterator[Path]:
                 if time.monotonic() >= deadline:
                     raise OutputBusy(f"另一个检查正在向同一输出文件夹写入（{out}），本次未运行，未发出任何编号") from None
                 time.sleep(0.1)
-        try:
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-        except OSError:
-            pass  # the pid is only a courtesy for whoever looks at the file
         _held[key] = 1
         try:
             yield out
