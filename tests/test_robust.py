@@ -613,3 +613,33 @@ def test_two_runs_at_once_on_one_output_folder_never_share_a_number(tmp_path):
     assert [p.returncode for p in runs] == [0, 0]
     numbers = [n for _, n, _ in notices_in(out)]
     assert numbers and len(numbers) == len(set(numbers))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux only (PR_SET_PDEATHSIG)")
+def test_a_worker_process_dies_with_the_run_that_started_it(tmp_path):
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import os, time, multiprocessing\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from engine.record.lock import die_with_parent\n"
+        "def work(): return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'),\n"
+        "                               initializer=die_with_parent, initargs=(os.getpid(),))\n"
+        "    print(pool.submit(work).result(), flush=True)\n"
+        "    time.sleep(60)\n", encoding="utf-8")
+    run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    worker = int(run.stdout.readline())
+    run.kill()  # kill -9 of the night's process
+    run.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{worker}/status").read_text().split("State:")[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            return  # gone
+        if state == "Z":  # dead, waiting to be reaped
+            return
+        time.sleep(0.1)
+    pytest.fail("the worker process outlived the killed run")

@@ -86,3 +86,17 @@ def output_lock(out: Path, wait: float = WAIT_SECONDS) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """For worker processes (``ProcessPoolExecutor(initializer=die_with_parent, initargs=(os.getpid(),))``):
+    on Linux the worker is killed when the run that started it dies, so a killed night leaves no orphans."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not Linux: the pool's own shutdown is all there is
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
