@@ -12,7 +12,9 @@ with no cached value, control characters, phone and ID numbers in names).
 * every injected bad cell is reported by a finding naming its cell (or its row
   is listed as skipped with a reason, or its whole file as unreadable);
 * every generated .docx opens (python-docx), the exception workbook opens
-  (openpyxl) and findings.json parses.
+  (openpyxl) and findings.json parses;
+* no phone or ID number is printed in full in a document, the exception
+  workbook or findings.json.
 
 ``make test`` runs a few examples (derandomized: the same ones every time);
 ``make fuzz`` runs ``WUYE_FUZZ_EXAMPLES`` (default 2,000) and prints the figures.
@@ -23,7 +25,9 @@ import csv
 import json
 import math
 import os
+import re
 import tempfile
+import unicodedata
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -207,21 +211,42 @@ def reported(cell, findings, inventory) -> str | None:
     return None
 
 
+PERSONAL = ("13812345678", "13800000002", "13900000003", "02012345678", "110101199001011234", "11010119900101123X")
+
+
+def _leaks(text: str) -> list[str]:
+    """The personal numbers in ``text``, however spaced or dashed (+86 dropped)."""
+    runs = re.findall(r"[0-9X](?:[ \-]?[0-9X])*", unicodedata.normalize("NFKC", text).upper().replace("+86", ""))
+    numbers = {r.replace(" ", "").replace("-", "") for r in runs}
+    return [p for p in PERSONAL if any(p in n for n in numbers)]
+
+
 def check_outputs(out: Path) -> None:
     import docx
     import openpyxl
 
+    printed = []
     for path in sorted(out.rglob("*.docx")):
         STATS["documents"] += 1
         try:
-            docx.Document(path)
+            document = docx.Document(path)
         except Exception as exc:
             STATS["unreadable documents"] += 1
             raise AssertionError(f"{path.name} does not open: {exc}") from exc
+        texts = [p.text for p in document.paragraphs]
+        texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        printed += [(path.name, t) for t in texts]
     for path in sorted(out.rglob("异常清单_*.xlsx")):
-        openpyxl.load_workbook(path).close()
+        wb = openpyxl.load_workbook(path, read_only=True)
+        printed += [(f"{path.name} › {ws.title}", str(v)) for ws in wb.worksheets
+                    for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        wb.close()
     for path in sorted(out.rglob("findings.json")):
-        json.loads(path.read_text(encoding="utf-8"))
+        printed += [(path.name, json.dumps(item, ensure_ascii=False)) for item in json.loads(path.read_text(encoding="utf-8"))]
+    leaked = [(where, text[:80], found) for where, text in printed for found in [_leaks(text)] if found]
+    if leaked:
+        STATS["printed phone/ID numbers unmasked"] += len(leaked)
+        raise AssertionError(f"personal numbers printed in full: {leaked[:5]}")
 
 
 def night(example) -> None:
