@@ -26,6 +26,7 @@ import json
 import math
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections import Counter
@@ -41,6 +42,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from engine import WuyeError, parse_as_of, run_night
 
 REPO = Path(__file__).resolve().parent.parent
+# rules and forms as they were when the run started: a long `make fuzz` is not disturbed by edits meanwhile
+_SNAPSHOT = Path(tempfile.mkdtemp(prefix="wuye-fuzz-inputs-"))
+shutil.copytree(REPO / "rules", _SNAPSHOT / "rules")
+shutil.copytree(REPO / "forms", _SNAPSHOT / "forms")
 EXAMPLES = int(os.environ.get("WUYE_FUZZ_EXAMPLES", "12"))
 STATS: Counter = Counter()
 
@@ -257,7 +262,7 @@ def night(example) -> None:
         STATS[f"format {example[0]}"] += 1
         STATS["bad cells injected"] += len(bad)
         try:
-            result = run_night(ledgers, REPO / "rules", out, parse_as_of("2026-11-20"), REPO / "forms",
+            result = run_night(ledgers, _SNAPSHOT / "rules", out, parse_as_of("2026-11-20"), _SNAPSHOT / "forms",
                                today=date(2026, 11, 22))
         except WuyeError as exc:
             STATS["stopped with a message (WuyeError)"] += 1
@@ -279,6 +284,7 @@ def night(example) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def figures():
     yield
+    shutil.rmtree(_SNAPSHOT, ignore_errors=True)
     if STATS:
         lines = [f"  {k}: {v}" for k, v in sorted(STATS.items())]
         print("\nwuye fuzz figures:\n" + "\n".join(lines))
