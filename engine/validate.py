@@ -93,6 +93,7 @@ class Owner(Record):
     payment_method: str | None = None
     address: str | None = None
     important: str | None = None  # 重要业户 / VIP marker (C10)
+    family: str | None = None  # 家庭成员 (M5: owner records complete)
 
 
 @record
@@ -288,7 +289,7 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         for order, (spec, col) in enumerate(specs):
             raw_column = _raw_column(rows, layout, spec.name, col)
             parsed = _parse_column(raw_column, PARSERS[spec.type])
-            if spec.required:
+            if spec.required and not spec.may_be_blank:
                 suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
             else:
                 suspects = [i for i, p in enumerate(parsed) if p.__class__ is CellError]
@@ -300,7 +301,7 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
                                 if c in rows[i].errors), None)
                 if err_col is not None:
                     problem = cell_finding(ref.cell(spec.name, rows[i].errors[err_col]), _FORMULA_ERROR, "formula-error")
-                elif parsed[i] is None and spec.required:
+                elif parsed[i] is None and spec.required and not spec.may_be_blank:
                     problem = cell_finding(ref.cell(spec.name, raw_column[i]), "必填项为空", "required")
                 elif isinstance(parsed[i], CellError):
                     problem = cell_finding(ref.cell(spec.name, raw_column[i]), str(parsed[i]), spec.type)

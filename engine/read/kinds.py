@@ -39,6 +39,7 @@ class FieldSpec:
     required: bool = False
     label: str = ""  # Chinese name used in messages when the sheet has no header for it
     alternatives: tuple[str, ...] = ()  # ``or:`` other fields that can stand in for a required one
+    may_be_blank: bool = False  # required as a column (it identifies the kind), but a blank cell is data, not an error
 
     @property
     def title(self) -> str:
@@ -89,7 +90,7 @@ def _load_kind(path: Path) -> KindSpec:
     for item in data["fields"]:
         if not isinstance(item, dict) or not item.get("name"):
             raise VocabularyError(f"{path.name}: 字段须写明 name: {item!r}")
-        unknown = set(item) - {"name", "type", "required", "aliases", "label", "or"}
+        unknown = set(item) - {"name", "type", "required", "aliases", "label", "or", "may_be_blank"}
         if unknown:
             raise VocabularyError(f"{path.name}: 字段 {item['name']} 有未知的键 {', '.join(sorted(unknown))}")
         ftype = item.get("type", "text")
@@ -100,7 +101,8 @@ def _load_kind(path: Path) -> KindSpec:
         seen.add(item["name"])
         aliases = tuple(str(a) for a in (item.get("aliases") or ()))
         fields.append(FieldSpec(str(item["name"]), aliases, ftype, bool(item.get("required", False)),
-                                str(item.get("label") or ""), tuple(str(a) for a in item.get("or") or ())))
+                                str(item.get("label") or ""), tuple(str(a) for a in item.get("or") or ()),
+                                bool(item.get("may_be_blank", False))))
     for f in fields:
         bad = [a for a in f.alternatives if a not in seen]
         if bad:
