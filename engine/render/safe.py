@@ -68,3 +68,21 @@ def safe_filename(text: str, limit: int = 80) -> str:
     room = max(limit - len(digest), 0)
     cut = name.encode("utf-8")[:room].decode("utf-8", "ignore")
     return cut + digest
+
+
+def check_template(path) -> None:
+    """Open a Word template and compile its placeholders; raise FormsError naming it if it cannot be used
+    (not a .docx, half-copied, a broken ``{{ }}``). Call for every template before the night's work."""
+    from pathlib import Path
+
+    from ..errors import FormsError
+
+    path = Path(path)
+    try:
+        from docxtpl import DocxTemplate
+
+        DocxTemplate(str(path)).get_undeclared_template_variables()
+    except Exception as exc:  # docx, zip, XML and Jinja errors alike
+        what = "不是有效的 Word 文件（.docx）" if exc.__class__.__name__ in ("PackageNotFoundError", "BadZipFile") \
+            else f"其中的占位符有误（{exc.__class__.__name__}: {str(exc)[:120]}）"
+        raise FormsError(f"Word 模板 {path.name} 无法使用：{what}") from None
