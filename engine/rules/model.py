@@ -93,19 +93,38 @@ class HoldRef(Strict):
     ladder: str
 
 
+class WidenStep(Strict):
+    """A staged draw: when any candidate drawn in the stage before has ``if_failed`` true (a fact field),
+    the next ⌈rate × n⌉ candidates by rank are drawn too (rate 1: all the rest)."""
+
+    rate: Union[float, int, str]
+    if_failed: str
+
+
 class SampleSpec(Strict):
     """A reproducible draw: per ``group`` and period, the candidates ordered by SHA-256 of
-    "period start|group values|subject", the first ⌈rate × n⌉ taken (exact decimals)."""
+    "period start|group values|subject[|matter]", the first ⌈rate × n⌉ taken (exact decimals)."""
 
     rate: Union[float, str]
-    every: str = "week"  # the draw is made once per period (day / week / month); the previous period is drawn
+    every: str = "week"  # the draw is made once per period (day / week / month)
+    period: str = "previous"  # previous: the last whole period before the night; current: the night's own
+    date_field: str | None = None  # a fact field (a date) placing each candidate in its period: every period
+    #                                 up to the night's is drawn, each once (a missed night is caught up)
     group: list[str] = []  # fact fields that split the candidates (e.g. site)
+    widen: list[WidenStep] = []  # further stages, each drawn when the stage before had a failure
 
     @field_validator("every")
     @classmethod
     def _every(cls, v: str) -> str:
         if v not in PERIODS:
             raise ValueError(f"every 只能是 {' / '.join(PERIODS)}")
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        if v not in ("previous", "current"):
+            raise ValueError("period 只能是 previous（上一个完整周期）或 current（当晚所在周期）")
         return v
 
 
