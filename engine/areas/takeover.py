@@ -1,4 +1,4 @@
-"""Takeover inspection (接管验收) — T1–T12, T14 and M1a in ``rules/takeover.yaml``.
+"""Takeover inspection (接管验收) — T1–T11, T14 and M1a in ``rules/takeover.yaml``.
 
 Ledgers: 接管验收记录 (``inspections``, one row per unit and item), 验收抽检记录 (``rechecks``), 不合格项整改跟踪表
 (``rectifications``; 来源 入伙验房 rows are M1a), 接管验收项目表 (``takeover_projects``: the hand-over date and the
