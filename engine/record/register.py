@@ -111,6 +111,12 @@ class Register:
         self._pending_notices: list[tuple] = []
         self._pending_items: list[tuple] = []
         self._pending_reminders: list[tuple] = []
+        self._commit_hooks: list = []
+
+    def on_commit(self, callback) -> None:
+        """``callback(db, run)`` runs inside :meth:`commit`'s transaction: what another register kept in this
+        file (the fines register) is written together with tonight's numbers, or not at all."""
+        self._commit_hooks.append(callback)
 
     def _error(self, exc: BaseException) -> RegisterError:
         text = str(exc).lower()
@@ -224,6 +230,8 @@ class Register:
                                     self._pending_items)
                 self.db.executemany("INSERT OR IGNORE INTO reminders (subject, item, channel, as_of, run) "
                                     "VALUES (?,?,?,?,?)", [(*r, run) for r in self._pending_reminders])
+                for hook in self._commit_hooks:
+                    hook(self.db, run)
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         self.rollback()

@@ -152,6 +152,7 @@ class FineSpec(Strict):
     role: str | None = None
     clause: str = Field(min_length=2)
     payer: str = "staff"  # staff: capped by the monthly bonus (T13); contractor: a deposit deduction, never capped
+    per: str | None = None  # a fact field (a whole number): the amount is charged that many times (per unit, per day)
 
     @model_validator(mode="after")
     def _who(self):

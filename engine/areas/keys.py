@@ -1,0 +1,274 @@
+"""Key custody (钥匙管理) — K1–K7 in ``rules/keys.yaml``.
+
+Every row of the key register (钥匙借用登记表) is a ``key_loan`` fact: what it was lent for, who approved
+it, whether the borrower is property staff (a name on the staff sheet 员工与奖金), who signed it out for an
+outsider (经办人), when it came back, what state it is in and whether the unit was left safe. Every
+hand-over on the shift-key sheet (钥匙交接单) is a ``key_handover`` fact: keys drawn against keys returned,
+and who checked them. The deadlines (same day), the findings and the fines (K6) are outcome primitives
+chosen in the rule file; the fines go to the fines register (:mod:`engine.record.fines`).
+
+Readings (see docs/areas/keys.md):
+- the person responsible for a loan (K6 责任人) is the 经办人 when there is one, else the borrower when the
+  borrower is staff; otherwise nobody is guessed — the fine is reported as not assigned;
+- a loan is one case (每次): one 50 元 lending fine however many of its rules it breaks;
+- a shift hand-over is one row with both a draw and a return, or — as the seed describes it (早班领取,
+  中班交回) — the draw-only and return-only rows of one date taken together.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from datetime import date, datetime
+
+from ..derive.calendar import END_OF_DAY
+from ..findings import cell_finding
+from ..outcomes.engine import duration_text, fmt_time
+from ..render.mask import mask_name
+from ..validate import Records
+from .base import Area, Context, Derived, Fact, FactType
+
+STAFF, OUTSIDER, UNKNOWN = "员工", "非物业人员", "无法判断"
+SECURED = ("power_off", "windows_shut", "door_locked", "secured")
+SECURED_TEXT = {"power_off": "关闭电源", "windows_shut": "关好门窗", "door_locked": "锁门", "secured": "关电源、关窗、锁门"}
+_BLANK = {"", "无", "/", "-", "—", "－", "／"}
+
+LOAN = FactType("key_loan", {
+    "key_id": str, "unit": str, "borrower_masked": str, "borrower_org": str, "borrower_class": str,
+    "purpose": str, "purpose_ok": bool, "approved": bool, "handled": bool, "handler_masked": str,
+    "handler_class": str, "lent_text": str, "returned": bool, "returned_text": str, "out_overnight": bool,
+    "returned_late": bool, "out_text": str, "cause_recorded": bool, "status": str, "lost": bool, "damaged": bool,
+    "mixed": bool, "incident": bool, "custody_loss": bool, "incident_text": str, "secured_state": str,
+    "unsecured": str, "lending_breach": bool, "breaches": str, "responsible": str, "checked_text": str,
+}, "钥匙借用", columns=(
+    ("钥匙编号", "key_id"), ("房号/区域", "unit"), ("借用人", "borrower_masked"), ("借用事由", "purpose"),
+    ("借出时间", "lent_text")), clock_sheet="钥匙借出未还")
+
+HANDOVER = FactType("key_handover", {
+    "date_text": str, "shift": str, "drawn_by_masked": str, "returned_by_masked": str, "drawn_count": int,
+    "returned_count": int, "difference": int, "mismatch": bool, "returned": bool, "due": bool, "checked": bool,
+    "responsible": str,
+}, "钥匙交接", columns=(("日期", "date_text"), ("班次", "shift"), ("领用数量", "drawn_count"),
+                        ("交回数量", "returned_count")))
+
+
+def _text(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    return "" if text in _BLANK else text
+
+
+def _name_key(value) -> str:
+    return "".join(_text(value).split())
+
+
+def _has_word(text: str, words) -> bool:
+    return any(str(w) and str(w) in text for w in words or ())
+
+
+def staff_names(records: Records) -> set[str]:
+    return {_name_key(s.name) for s in records.of("staff") if _name_key(getattr(s, "name", None))}
+
+
+def _class_of(name: str, staff: set[str]) -> str:
+    if not staff:
+        return UNKNOWN
+    return STAFF if _name_key(name) in staff else OUTSIDER
+
+
+def derive(records: Records, ctx: Context) -> Derived:
+    out = Derived()
+    staff = staff_names(records)
+    if not staff:
+        out.findings.append(_no_staff_sheet())
+    out.facts += loan_facts(records, ctx, staff, out)
+    out.facts += handover_facts(records, ctx, out)
+    return out
+
+
+def _no_staff_sheet():
+    from ..findings import Finding
+
+    return Finding(policy="DATA", rule="DATA-no-staff", category="数据问题", subject=None, severity="警告",
+                   message="台账文件夹中没有可用的员工与奖金表：借用人是否物业员工（K3）无法判断，"
+                           "钥匙罚款的责任人只按经办人认定，罚款不能按当月奖金封顶（T13）")
+
+
+def loan_facts(records: Records, ctx: Context, staff: set[str], out: Derived) -> list[Fact]:
+    p = ctx.params
+    purposes = list(p.get("key_loan_purposes") or []) + list(p.get("key_loan_purpose_words") or [])
+    as_of = ctx.as_of
+    seen: dict[tuple, object] = {}
+    facts = []
+    for loan in records.of("keys"):
+        lent = loan.lent_at
+        if lent > as_of:
+            continue  # not yet lent on the night being checked
+        key_id = _text(loan.key_id)
+        ident = (key_id, lent)
+        if ident in seen:
+            first = seen[ident].ref
+            out.findings.append(cell_finding(
+                loan.ref.cell("key_id", loan.key_id),
+                f"同一把钥匙同一借出时间登记了两次（与 {first.file} › {first.sheet} › 第{first.row}行 相同），本行未参与检查",
+                "duplicate-loan", subject=key_id, severity="警告"))
+            continue
+        seen[ident] = loan
+        returned_at = getattr(loan, "returned_at", None)
+        if returned_at is not None and returned_at < lent:
+            out.findings.append(cell_finding(
+                loan.ref.cell("returned_at", fmt_time(returned_at)),
+                f"归还时间早于借出时间（{fmt_time(lent)}），本行未参与检查", "return-before-loan",
+                subject=key_id))
+            continue
+        if returned_at is not None and returned_at > as_of:
+            returned_at = None  # not yet returned on the night being checked
+        facts.append(_loan_fact(loan, key_id, lent, returned_at, ctx, staff, purposes))
+    return facts
+
+
+def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, staff: set[str], purposes) -> Fact:
+    p = ctx.params
+    as_of = ctx.as_of
+    borrower = _text(loan.borrower)
+    handler = _text(getattr(loan, "handled_by", None))
+    approver = _text(getattr(loan, "approver", None))
+    purpose = _text(getattr(loan, "purpose", None))
+    status = _text(getattr(loan, "status", None))
+    cause = _text(getattr(loan, "cause", None))
+    lost = _has_word(status, p.get("key_lost_words"))
+    damaged = _has_word(status, p.get("key_damaged_words"))
+    mixed = _has_word(status, p.get("key_mixed_words"))
+    borrower_class = _class_of(borrower, staff)
+    handler_class = _class_of(handler, staff) if handler else ""
+    end_of_day = datetime.combine(lent.date(), END_OF_DAY)
+    returned_late = returned_at is not None and returned_at > end_of_day
+    out_overnight = returned_at is None and as_of > end_of_day
+    out_until = returned_at or as_of
+    found_at = getattr(loan, "found_at", None)
+    incident_at = None
+    if lost or damaged or mixed:
+        incident_at = next((t for t in (found_at, returned_at, lent) if t is not None and t <= as_of), lent)
+    secured_state, unsecured = _secured(loan, returned_at is not None)
+    purpose_ok = bool(purpose) and _has_word(purpose, purposes)
+    breaches = []
+    if not purpose_ok:
+        breaches.append(f"借用事由「{purpose}」不符" if purpose else "未填写借用事由")
+    if not approver:
+        breaches.append("未经批准（批准人空白）")
+    if (returned_late or out_overnight) and not (lost or mixed):
+        breaches.append("未于当日归还")
+    if borrower_class == OUTSIDER and not handler:
+        breaches.append("非物业人员直接借用（无经办人）")
+    if secured_state == "未做到":
+        breaches.append(f"归还前未{unsecured}")
+    if handler:
+        responsible, responsible_role = handler, "经办人"
+    elif borrower_class == STAFF:
+        responsible, responsible_role = borrower, "借用人"
+    else:
+        responsible, responsible_role = "", "责任人"
+    checked = getattr(loan, "checked_on", None)
+    data = {
+        "key_id": key_id, "unit": _text(getattr(loan, "unit", None)) or "（未写房号）",
+        "borrower_masked": mask_name(borrower), "borrower_org": _text(getattr(loan, "borrower_org", None)) or "单位未填",
+        "borrower_class": borrower_class, "purpose": purpose or "（未填写）", "purpose_ok": purpose_ok,
+        "approved": bool(approver), "handled": bool(handler), "handler_masked": mask_name(handler),
+        "handler_class": handler_class, "lent_text": fmt_time(lent), "returned": returned_at is not None,
+        "returned_text": fmt_time(returned_at) or "未归还", "out_overnight": out_overnight,
+        "returned_late": returned_late, "out_text": duration_text(out_until - lent),
+        "cause_recorded": bool(cause) or lost or damaged or mixed, "status": status or "正常",
+        "lost": lost, "damaged": damaged, "mixed": mixed, "incident": lost or damaged,
+        "custody_loss": lost or mixed, "incident_text": fmt_time(incident_at), "secured_state": secured_state,
+        "unsecured": unsecured, "lending_breach": bool(breaches), "breaches": "；".join(breaches) or "无",
+        "responsible": responsible,
+        "checked_text": f"{checked:%Y-%m-%d}" if isinstance(checked, date) else "未记录",
+    }
+    times = {"lent_at": lent, "returned_at": returned_at, "incident_at": incident_at,
+             "reported_at": (r if (r := getattr(loan, "reported_at", None)) is not None and r <= as_of else None)}
+    doc = {"borrower": borrower, "handled_by": handler, "approver": approver, "responsible_role": responsible_role,
+           "cause": cause}
+    closed = returned_at if not (lost or mixed) else None
+    return Fact("key_loan", key_id, data, (loan.ref.whole_row(),), f"{lent:%Y-%m-%d %H:%M}", times, doc,
+                closed_at=closed)
+
+
+def _secured(loan, returned: bool) -> tuple[str, str]:
+    """K7, where the register records it: 已确认 / 未做到 (which) / 未记录 (the column is there, the cell blank)
+    / 不适用 (the register has no such column, or the key is not back yet)."""
+    columns = [f for f in SECURED if f in loan.ref.columns]
+    if not columns or not returned:
+        return "不适用", ""
+    values = {f: getattr(loan, f, None) for f in columns}
+    missed = [SECURED_TEXT[f] for f, v in values.items() if v is False]
+    if missed:
+        return "未做到", "、".join(missed)
+    if all(v is None for v in values.values()):
+        return "未记录", ""
+    return "已确认", ""
+
+
+def handover_facts(records: Records, ctx: Context, out: Derived) -> list[Fact]:
+    """K4: one fact per hand-over (see the module docstring for how rows pair up)."""
+    as_of = ctx.as_of
+    by_date: dict[date, list] = defaultdict(list)
+    facts = []
+    for row in records.of("shift_keys"):
+        day = row.date
+        if day > as_of.date():
+            continue
+        drawn = getattr(row, "drawn_count", None)
+        back = getattr(row, "returned_count", None)
+        has_draw = drawn is not None or bool(_text(getattr(row, "drawn_by", None)))
+        has_return = back is not None or bool(_text(getattr(row, "returned_by", None)))
+        if not has_draw and not has_return:
+            out.findings.append(cell_finding(row.ref.cell("shift", row.shift), "钥匙交接单本行没有领用或交回记录，未参与核对",
+                                             "empty-handover", severity="警告"))
+            continue
+        if has_draw and drawn is None:
+            out.findings.append(cell_finding(row.ref.cell("drawn_count", None), "领用数量未填写，无法核对交回数量",
+                                             "handover-count", severity="警告"))
+            continue
+        if has_return and back is None:
+            out.findings.append(cell_finding(row.ref.cell("returned_count", None), "交回数量未填写，无法核对领用数量",
+                                             "handover-count", severity="警告"))
+            continue
+        if has_draw and has_return:
+            facts.append(_handover(day, [row], [row], [row], ctx))
+        else:
+            by_date[day].append(row)
+    for day in sorted(by_date):
+        rows = by_date[day]
+        draws = [r for r in rows if getattr(r, "drawn_count", None) is not None]
+        backs = [r for r in rows if getattr(r, "returned_count", None) is not None]
+        facts.append(_handover(day, rows, draws, backs, ctx))
+    return facts
+
+
+def _handover(day: date, rows: list, draws: list, backs: list, ctx: Context) -> Fact:
+    drawn = sum(r.drawn_count for r in draws)
+    back = sum(r.returned_count for r in backs)
+    shifts = "→".join(dict.fromkeys(_text(r.shift) for r in rows))
+    returned_by = next((_text(r.returned_by) for r in backs if _text(getattr(r, "returned_by", None))), "")
+    drawn_by = next((_text(r.drawn_by) for r in draws if _text(getattr(r, "drawn_by", None))), "")
+    checked = bool(backs) and all(_text(getattr(r, "checked_by", None)) for r in backs)
+    responsible, role = (returned_by, "交回人") if returned_by else (drawn_by, "领用人")
+    data = {
+        "date_text": f"{day:%Y-%m-%d}", "shift": shifts, "drawn_by_masked": mask_name(drawn_by) or "未填",
+        "returned_by_masked": mask_name(returned_by) or "未填", "drawn_count": drawn, "returned_count": back,
+        "difference": abs(drawn - back), "mismatch": bool(backs) and drawn != back, "returned": bool(backs),
+        "due": ctx.as_of > datetime.combine(day, END_OF_DAY), "checked": checked, "responsible": responsible,
+    }
+    subject = f"钥匙交接 {day:%Y-%m-%d} {shifts}"
+    closed = datetime.combine(day, END_OF_DAY)
+    return Fact("key_handover", subject, data, tuple(r.ref.whole_row() for r in rows), f"{day:%Y-%m-%d}",
+                {"date": datetime.combine(day, END_OF_DAY)}, {"responsible_role": role, "drawn_by": drawn_by,
+                                                              "returned_by": returned_by}, closed_at=closed)
+
+
+AREA = Area(
+    name="keys",
+    title="钥匙管理",
+    rule_files=("keys",),
+    reads=("keys", "staff", "shift_keys"),
+    fact_types=(LOAN, HANDOVER),
+    derive=derive,
+)
