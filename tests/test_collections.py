@@ -266,3 +266,77 @@ def test_cadence_findings_across_nights_never_repeat_documents_and_follow_the_lo
     assert seen[0] == [] or "11-18" in seen[0][0]
     assert all(any("11-18" in m for m in s) for s in seen)  # the gap stays listed through the week
     assert "11-22" in seen[-1][0]  # and the next missing day joins it
+
+
+# ------------------------------------------------------------------ F9: effective-dated tariffs
+
+def test_a_row_billed_at_the_old_price_after_the_change_is_a_finding(tmp_path):
+    fees = [["1-1-101", "物业费", "2026-06", 250.0, 250.0, "2026-06-10", None],   # 100 ㎡ × 2.5 (June)
+            ["1-1-101", "物业费", "2026-07", 250.0, 250.0, "2026-07-10", None],   # July: 2.8 → 280.00
+            ["1-1-101", "物业费", "2026-08", 280.0, 280.0, "2026-08-10", None]]
+    ledgers = estate(tmp_path / "l", fees, calls("1-1-101", ["2026-11-01"]))
+    write_xlsx(ledgers / "收费标准.xlsx", {"收费标准": [["收费项目", "单价", "单位", "生效日期", "失效日期"],
+                                                    ["物业费", 2.5, "元/㎡·月", "2020-01-01", "2026-06-30"],
+                                                    ["物业费", 2.8, "元/㎡·月", "2026-07-01", None]]})
+    result = night(ledgers, tmp_path / "out", "2026-11-20")
+    found = of(result, "F9-1")
+    assert [(f.subject, f.matter) for f in found] == [("1-1-101", "物业费|2026-07")]
+    assert "250.00" in found[0].message and "280.00" in found[0].message and "收费标准.xlsx" in found[0].message
+
+
+def test_water_billed_per_ton_is_said_to_be_unchecked_once(tmp_path):
+    fees = [["1-1-101", "水费", "2026-07", 28.0, 28.0, "2026-07-10", None]]
+    ledgers = estate(tmp_path / "l", fees, calls("1-1-101", ["2026-11-01"]))
+    out = tmp_path / "out"
+    first = of(night(ledgers, out, "2026-11-20"), "F9-2")
+    assert len(first) == 1 and "元/吨" in first[0].message and "没有用量" in first[0].message
+    assert not of(night(ledgers, out, "2026-11-21"), "F9-2")
+
+
+# ------------------------------------------------------------------ F12: the ledger's own totals
+
+def test_a_total_row_that_does_not_add_up_is_an_error_with_both_figures(tmp_path):
+    fees = [["1-1-101", "物业费", "2026-10", 250.0, 250.0, "2026-10-10", None],
+            ["1-1-102", "物业费", "2026-10", 200.0, 200.0, "2026-10-11", None],
+            ["合计", None, None, 460.0, 450.0, None, None]]
+    result = night(estate(tmp_path / "l", fees, calls("1-1-101", ["2026-11-01"])), tmp_path / "out", "2026-11-20")
+    found = of(result, "F12-1")
+    assert len(found) == 1 and found[0].severity == "错误"
+    assert "460.00" in found[0].message and "450.00" in found[0].message and "应收金额" in found[0].message
+    assert found[0].sources[0].row == 4 and found[0].sources[0].cell == "D4"
+
+
+def test_subtotals_and_a_grand_total_that_agree_give_nothing(tmp_path):
+    fees = [["1-1-101", "物业费", "2026-10", 250.0, 250.0, "2026-10-10", None],
+            ["小计", None, None, 250.0, 250.0, None, None],
+            ["1-1-102", "物业费", "2026-10", 200.0, 200.0, "2026-10-11", None],
+            ["小计", None, None, 200.0, 200.0, None, None],
+            ["合计", None, None, 450.0, 450.0, None, None]]
+    result = night(estate(tmp_path / "l", fees, calls("1-1-101", ["2026-11-01"])), tmp_path / "out", "2026-11-20")
+    assert not [f for f in result.findings if f.policy == "F12"]
+
+
+def test_a_total_over_an_unreadable_amount_is_not_called_wrong_but_unverifiable(tmp_path):
+    fees = [["1-1-101", "物业费", "2026-10", 250.0, 250.0, "2026-10-10", None],
+            ["1-1-102", "物业费", "2026-10", "#REF!", 200.0, "2026-10-11", None],
+            ["合计", None, None, 450.0, 450.0, None, None]]
+    result = night(estate(tmp_path / "l", fees, calls("1-1-101", ["2026-11-01"])), tmp_path / "out", "2026-11-20")
+    assert not of(result, "F12-1")
+    (warn,) = of(result, "F12-2")
+    assert "第3行" in warn.message and "250.00" in warn.message
+
+
+# ------------------------------------------------------------------ the demo
+
+def test_demo_night_shows_cadence_report_candidate_register_and_accuracy(tmp_path):
+    result = night(REPO / "ledgers", tmp_path / "out", "2026-11-20")
+    rules = {(f.rule, f.subject) for f in result.findings}
+    assert {("F4-B1", "3-1-502"), ("F4a-2", "1-2-502"), ("F4a-1", "1-2-1102"), ("F6-1", "9-1-101"),
+            ("F6-2", "9-1-101"), ("F9-1", "9-1-102")} <= rules
+    assert not [r for r, s in rules if r.startswith(("F4", "F6")) and s in ("2-1-402", "2-2-704", "3-2-801", "2-2-1002")]
+    assert {r for r, _ in rules if r.startswith("F12")} == {"F12-1", "F12-2"}
+    assert result.documents.get("催费日报表") == 1 and result.documents.get("长期欠费业主详细资料") == 1
+    wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")), read_only=True)
+    register = list(wb["长期欠费登记"].iter_rows(values_only=True))
+    assert [r[0] for r in register[1:]] == ["9-1-101"] and register[1][5] == pytest.approx(8640.00)
+    assert [r[0] for r in list(wb["律师函候选名单"].iter_rows(values_only=True))[1:]] == ["9-1-101"]
