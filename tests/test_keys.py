@@ -161,6 +161,8 @@ def test_shift_keys_count_mismatch_missing_return_and_checker(tmp_path, night):
     shifts = [
         ["2026-11-18", "早班", "张伟", 12, None, None, None],      # the seed's pattern: 早班 draws …
         ["2026-11-18", "中班", None, None, "王芳", 10, "李强"],     # … 中班 returns, two short
+        ["2026-11-18", "夜班", "刘洋", 3, None, None, None],        # a later draw, its own hand-over, never returned
+        ["2026-11-17", "中班", None, None, "王芳", 4, "李强"],       # a return with no draw that day
         ["2026-11-19", "早班", "张伟", 8, "张伟", 8, None],         # one row, counts match, no checker
         ["2026-11-19", "夜班", "王芳", 5, None, None, None],        # drawn, never returned
         ["2026-11-20", "早班", "张伟", 6, None, None, None],        # today: the day is not over
@@ -170,7 +172,9 @@ def test_shift_keys_count_mismatch_missing_return_and_checker(tmp_path, night):
     k = by_rule(r)
     (mismatch,) = k["K4-1"]
     assert "领用 12 把" in mismatch.message and "交回 10 把" in mismatch.message and "相差 2 把" in mismatch.message
-    assert [f.subject for f in k["K4-2"]] == ["钥匙交接 2026-11-19 夜班"]
+    assert [f.subject for f in k["K4-1"]] == ["钥匙交接 2026-11-18 早班→中班"]
+    assert sorted(f.subject for f in k["K4-2"]) == ["钥匙交接 2026-11-18 夜班", "钥匙交接 2026-11-19 夜班"]
+    assert any(f.rule == "DATA-handover-unpaired" for f in r.findings)
     assert [f.subject for f in k["K4-3"]] == ["钥匙交接 2026-11-19 早班"]
     (fine,) = [f for f in fines(r) if f.rule == "K6-1"]
     assert fine.subject == "王芳" and fine.details["fine"] == 100.0  # 50 元 × 2 units, to the one who returned

@@ -207,7 +207,9 @@ def _secured(loan, returned: bool) -> tuple[str, str]:
 
 
 def handover_facts(records: Records, ctx: Context, out: Derived) -> list[Fact]:
-    """K4: one fact per hand-over (see the module docstring for how rows pair up)."""
+    """K4: one fact per hand-over. A row with both a draw and a return is one shift's hand-over; otherwise,
+    as the seed describes it (早班领取, 中班交回), a return-only row closes the earliest still-open draw-only
+    row of the same date (in sheet order); a draw left open is a draw never returned."""
     as_of = ctx.as_of
     by_date: dict[date, list] = defaultdict(list)
     facts = []
@@ -236,10 +238,18 @@ def handover_facts(records: Records, ctx: Context, out: Derived) -> list[Fact]:
         else:
             by_date[day].append(row)
     for day in sorted(by_date):
-        rows = by_date[day]
-        draws = [r for r in rows if getattr(r, "drawn_count", None) is not None]
-        backs = [r for r in rows if getattr(r, "returned_count", None) is not None]
-        facts.append(_handover(day, rows, draws, backs, ctx))
+        open_draws: list = []
+        for row in sorted(by_date[day], key=lambda r: r.ref.row):
+            if getattr(row, "drawn_count", None) is not None:
+                open_draws.append(row)
+            elif open_draws:
+                draw = open_draws.pop(0)
+                facts.append(_handover(day, [draw, row], [draw], [row], ctx))
+            else:
+                out.findings.append(cell_finding(
+                    row.ref.cell("returned_count", row.returned_count),
+                    "这一行交回了钥匙，但当天没有对应的领用记录，无法核对数量", "handover-unpaired", severity="警告"))
+        facts += [_handover(day, [draw], [draw], [], ctx) for draw in open_draws]
     return facts
 
 

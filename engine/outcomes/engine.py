@@ -126,8 +126,9 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
                     continue
                 clocks.append((rule, clock))
             if then.report == "none" and then.fines:  # a fine-only rule: the fines register reports it (per person)
-                if fact.closed_at is None or recent is None or fact.closed_at >= recent:
-                    out.fines.extend(fines_of(rule, fact, ctx))
+                if (clock is None or clock.breached) and (fact.closed_at is None or recent is None
+                                                          or fact.closed_at >= recent):
+                    out.fines.extend(fines_of(rule, fact, ctx, _clock_fields(clock, ctx.as_of) if clock else None))
                 continue
             if not _reportable(rule, clock, fact, recent):
                 continue
@@ -144,7 +145,7 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
             if then.document and (clock is None or clock.state == OVERDUE):
                 _issue_document(finding, rule, fact, ctx, catalogue, out, extra)
             out.findings.append(finding)
-            out.fines.extend(fines_of(rule, fact, ctx))
+            out.fines.extend(fines_of(rule, fact, ctx, extra))
             if then.sheet:
                 _list_row(area, out, then.sheet, fact, finding, clock)
         out.clocks.append(clocks)

@@ -74,9 +74,10 @@ def _count(fact: Fact, name: str) -> int | None:
     return int(value) if value == int(value) else None
 
 
-def fines_of(rule: Rule, fact: Fact, ctx: Context) -> list[FineEntry]:
+def fines_of(rule: Rule, fact: Fact, ctx: Context, extra: dict | None = None) -> list[FineEntry]:
+    """``extra``: what the rule's other primitives add to its message (a clock's start, deadline, state)."""
     month = f"{ctx.day:%Y-%m}"
-    reason = render(rule.then.message, {**fact.doc, **fact.data}, ctx.params)
+    reason = render(rule.then.message, {**fact.doc, **fact.data, **(extra or {})}, ctx.params)
     out = []
     for i, spec in enumerate(rule.then.fines):
         unit = Decimal(str(resolve(spec.amount, ctx.params)))

@@ -202,7 +202,7 @@ def bonus_of(staff: list, person: str, month: str) -> Bonus:
     exact = [s for s in mine if getattr(s, "month", None) == ym]
     rows = exact or [s for s in mine if getattr(s, "month", None) is None]
     if not rows:
-        return Bonus(None, problem="no-row")
+        return Bonus(None, next((str(s.role) for s in mine if getattr(s, "role", None)), ""), "no-row")
     role = next((str(s.role) for s in rows if getattr(s, "role", None)), "")
     refs = tuple(s.ref.cell("monthly_bonus", getattr(s, "monthly_bonus", None)) for s in rows)
     amounts = {getattr(s, "monthly_bonus", None) for s in rows}
