@@ -6,10 +6,13 @@ Reads the 装修登记表 (``renovations``), the 装修违规记录 (``renovatio
 * ``violation`` — one recorded violation: its class (the source's letters, the duplicated F told apart as
   F1/F2 by the rule file's words), the recorded deduction against the schedule, the top-up and
   rectification clocks' times, the stage of the 7-step ladder and whether its deadline has passed;
-* ``patrol`` — a patrol that found work going on: which kind of day it was (China's calendar, 调休
-  make-up days are working days; within the first hand-over period the relaxed hours) and whether the
-  time was inside that day's hours;
-* ``patrol_day`` — how many patrols each unit under renovation had on each of the last few days;
+* ``patrol`` — a patrol that found work going on outside the hours: which kind of day it was (China's
+  calendar, 调休 make-up days are working days; within the first hand-over period the relaxed hours);
+* ``patrol_day`` — a day on which a unit under renovation had fewer patrols than ``patrols_per_day``.
+
+A large night has tens of thousands of patrols: facts are made only for what a rule can match (a patrol
+outside the hours, a day short of patrols), with the same parameters the rules read, so the night stays
+cheap. Days and patrols are looked at over the last ``patrol_lookback_days``.
 * ``vacant`` — how many inspections a vacant unit had in the last whole month (or week);
 * ``renovation`` — the register's permit, hot-work, waterproofing and water/power request columns.
 
@@ -23,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from ..derive.calendar import END_OF_DAY
 from ..errors import CalendarDataMissing
@@ -46,10 +50,10 @@ VIOLATION = FactType("violation", {
 PATROL = FactType("patrol", {
     "unit_display": str, "contractor": str, "patrolled_text": str, "day_kind": str, "time_hhmm": str,
     "hours_text": str, "within_hours": bool, "working": bool, "out_of_hours_deduction": bool, "patroller": str,
-}, "巡查发现正在施工")
+}, "巡查发现在装修时间以外施工")
 PATROL_DAY = FactType("patrol_day", {
     "unit_display": str, "contractor": str, "day": str, "patrols": int,
-}, "装修户某一天的巡查次数")
+}, "装修户巡查次数不足的一天")
 VACANT = FactType("vacant", {
     "unit_display": str, "period_text": str, "inspections": int,
 }, "空置房一个检查周期内的检查次数")
@@ -106,14 +110,19 @@ def classify(category: str, description: str, params: dict) -> tuple[str | None,
 
 # --------------------------------------------------------------------------- working hours (V3)
 
-def _windows(spec) -> list[tuple[int, int]]:
+def _windows(spec) -> tuple[tuple[int, int], ...]:
+    return _parse_windows(tuple(str(x) for x in spec))
+
+
+@lru_cache(maxsize=64)
+def _parse_windows(spec: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     out = []
     for item in spec:
         a, b = str(item).replace("–", "-").replace("~", "-").split("-")
         ha, ma = a.strip().split(":")
         hb, mb = b.strip().split(":")
         out.append((int(ha) * 60 + int(ma), int(hb) * 60 + int(mb)))
-    return out
+    return tuple(out)
 
 
 def hours_of(day_kind: str, params: dict) -> list:
@@ -174,7 +183,7 @@ def derive(records: Records, ctx: Context) -> Derived:
     handovers = [o.handover_date for o in owners.values() if getattr(o, "handover_date", None)]
     estate_first = min(handovers) if handovers else None
 
-    renovations = sorted(records.of("renovations"), key=lambda r: (r.unit.key, r.start_date))
+    renovations = sorted((_Row(r) for r in records.of("renovations")), key=lambda r: (r.unit.key, r.start_date))
     by_unit: dict[str, list] = defaultdict(list)
     for r in renovations:
         by_unit[r.unit.key].append(r)
@@ -219,9 +228,9 @@ def _renovation_fact(r, ctx: Context) -> Fact:
     shutoff_text = ""
     if shutoff:
         shutoff_text = f"{shutoff_at:%Y-%m-%d %H:%M} 关闭水电，" + (
-            f"书面申请日期 {applied:%Y-%m-%d}" if applied is not None else "台账中没有书面申请日期")
+            f"书面申请日期 {applied.isoformat()}" if applied is not None else "台账中没有书面申请日期")
     data = {
-        "unit_display": unit, "contractor": r.contractor, "start_date": f"{r.start_date:%Y-%m-%d}",
+        "unit_display": unit, "contractor": r.contractor, "start_date": f"{r.start_date.isoformat()}",
         "permit_state": permit_state, "hot_work": hot, "hot_work_permit": hot_permit, "extinguisher": extinguisher,
         "hot_work_text": "、".join(missing), "waterproof_mm": getattr(r, "waterproof_mm", None), "shutoff": shutoff,
         "shutoff_applied": applied is not None if shutoff else None, "shutoff_lead_days": lead,
@@ -229,7 +238,7 @@ def _renovation_fact(r, ctx: Context) -> Fact:
     }
     end = getattr(r, "end_date", None)
     closed = datetime.combine(end, END_OF_DAY) if end is not None and end < ctx.day else None
-    return Fact("renovation", r.unit.key, data, (r.ref.whole_row(),), f"{r.contractor}|{r.start_date:%Y-%m-%d}",
+    return Fact("renovation", r.unit.key, data, (r.ref.whole_row(),), f"{r.contractor}|{r.start_date.isoformat()}",
                 doc={"unit": unit}, closed_at=closed)
 
 
@@ -242,7 +251,7 @@ def _violations(records: Records, ctx: Context, out: Derived, renovation_of, own
     basis = params["rectification_notice_basis"]
     seen: dict[str, int] = defaultdict(int)
     ledger: list[dict] = []
-    for v in records.of("renovation_violations"):
+    for v in map(_Row, records.of("renovation_violations")):
         if v.date > day:
             continue  # not yet found on the night being checked
         unit = v.unit.key
@@ -278,7 +287,7 @@ def _violations(records: Records, ctx: Context, out: Derived, renovation_of, own
         stage_start = getattr(v, "step_date", None) or v.date
         stage_deadline = rectify_deadline if step_no == 1 else stage_start + rectify
         next_step = _words(steps[step_no])[0] if step_no < len(steps) else "跟进政府职能部门的处理结果"
-        key = f"{v.date:%Y-%m-%d}|{cls or _norm(v.category)}"
+        key = f"{v.date.isoformat()}|{cls or _norm(v.category)}"
         seen[f"{unit}|{key}"] += 1
         n = seen[f"{unit}|{key}"]
         matter = key if n == 1 else f"{key}#{n}"
@@ -286,13 +295,13 @@ def _violations(records: Records, ctx: Context, out: Derived, renovation_of, own
         description = _norm(getattr(v, "description", None)) or cls_text
         data = {
             "unit_display": v.unit.display, "contractor": contractor, "cls": cls or UNKNOWN_CLASS,
-            "cls_text": cls_text, "found_on": f"{v.date:%Y-%m-%d}", "description": description,
+            "cls_text": cls_text, "found_on": f"{v.date.isoformat()}", "description": description,
             "deducted": float(deducted) if deducted is not None else None,
             "deducted_text": f"{deducted:,.2f} 元" if deducted is not None else "未记录",
             "schedule": float(schedule) if schedule is not None else None, "deduction_check": check,
             "has_deduction": has_deduction, "topped_up": topped, "resolved": resolved, "step_no": step_no,
-            "step": step, "next_step": next_step, "stage_deadline": f"{stage_deadline:%Y-%m-%d}",
-            "stage_overdue": not resolved and day > stage_deadline, "rectify_deadline": f"{rectify_deadline:%Y-%m-%d}",
+            "step": step, "next_step": next_step, "stage_deadline": f"{stage_deadline.isoformat()}",
+            "stage_overdue": not resolved and day > stage_deadline, "rectify_deadline": f"{rectify_deadline.isoformat()}",
         }
         start = datetime.combine(v.date, time.min)
         times = {"found_at": start, "deducted_at": start if has_deduction else None,
@@ -328,9 +337,32 @@ def _violations(records: Records, ctx: Context, out: Derived, renovation_of, own
     out.state["deductions"] = ledger
 
 
-def _working(p, out: Derived) -> bool | None:
-    raw = getattr(p, "working", None)
-    if raw is None or not _norm(raw):
+class _Row:
+    """A ledger record read through a plain dict: a field the sheet lacks is None (attribute access on pydantic
+    extras costs a missed lookup each time, which a night of 65,000 patrols feels)."""
+
+    __slots__ = ("ref", "_f")
+
+    def __init__(self, rec):
+        self.ref = rec.ref
+        self._f = _fields(rec)
+
+    def __getattr__(self, name):
+        return self._f.get(name)
+
+
+def _fields(rec) -> dict:
+    """A generic record's fields as a plain dict (attribute access on pydantic extras is slow on a large night)."""
+    extra = getattr(rec, "__pydantic_extra__", None)
+    return extra if extra is not None else vars(rec)
+
+
+def _working(p, raw, out: Derived) -> bool | None:
+    if raw is None:
+        return None
+    if raw in _WORKING:
+        return True
+    if not _norm(raw):
         return None
     t = _norm(raw).upper()
     if t in _WORKING:
@@ -349,46 +381,63 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
     first = last - timedelta(days=lookback - 1)
     phase_days = int(params["first_phase_days"])
     deduct = bool(params.get("out_of_hours_deduction_on"))
+    per_day = int(params["patrols_per_day"])
     counts: dict[tuple[str, date], int] = defaultdict(int)
     vacant: dict[str, list] = defaultdict(list)
     missing_years: set[int] = set()
+    windows = {k: _windows(hours_of(k, params)) for k in ("工作日", "调休上班日", "双休日", "法定节假日", "首期入伙")}
+    kinds: dict[date, str | None] = {}  # day → 工作日 / 调休上班日 / 双休日 / 法定节假日 (None: no calendar data)
+    renos: dict[tuple[str, date], object] = {}
     for p in records.of("renovation_patrols"):
-        at = p.patrolled_at
+        x = _fields(p)
+        at = x["patrolled_at"]
         if at > as_of:
             continue
-        if "空置" in _norm(getattr(p, "patrol_type", None)):
-            vacant[p.unit.key].append(p)
+        unit = x["unit"]
+        on = at.date()
+        kind_text = x.get("patrol_type")
+        if kind_text and "空置" in kind_text:
+            vacant[unit.key].append(p)
             continue
-        counts[(p.unit.key, at.date())] += 1
-        if at.date() < first or not _working(p, out):
+        counts[(unit.key, on)] += 1
+        if on < first or not _working(p, x.get("working"), out):
             continue
-        reno = renovation_of(p.unit.key, at.date())
+        if on not in kinds:
+            try:
+                kinds[on] = day_kind(on, ctx)
+            except CalendarDataMissing as exc:
+                kinds[on] = None
+                if on.year not in missing_years:
+                    missing_years.add(on.year)
+                    out.findings.append(Finding("V3", "V3-1", "规则参数", unit.key, str(exc), "错误",
+                                                sources=(p.ref.whole_row(),), details={"state": "无法计算"}))
+        kind = kinds[on]
+        if kind is None:
+            continue
+        if (unit.key, on) not in renos:
+            renos[(unit.key, on)] = renovation_of(unit.key, on)
+        reno = renos[(unit.key, on)]
         handover = (getattr(reno, "first_handover", None) if reno else None) or estate_first
-        hhmm = f"{at:%H:%M}"
-        try:
-            kind = day_kind(at.date(), ctx)
-        except CalendarDataMissing as exc:
-            if at.year not in missing_years:
-                missing_years.add(at.year)
-                out.findings.append(Finding("V3", "V3-1", "规则参数", p.unit.key, str(exc), "错误",
-                                            sources=(p.ref.whole_row(),), details={"state": "无法计算"}))
-            continue
-        after = (at.date() - handover).days if handover is not None else None
+        after = (on - handover).days if handover is not None else None
         if after is not None and 0 <= after <= phase_days:
             kind = "首期入伙"
-        inside = within(kind, hhmm, params)
-        if not inside and handover is None and within("首期入伙", hhmm, params):
+        minute = at.hour * 60 + at.minute
+        inside = any(a <= minute <= b for a, b in windows[kind])
+        if inside:
+            continue  # no V3 rule reads a patrol inside the hours: no fact (a large night has tens of thousands)
+        hhmm = f"{at:%H:%M}"
+        if handover is None and within("首期入伙", hhmm, params):
             out.findings.append(cell_finding(
                 p.ref.cell("patrolled_at", at),
                 "不在平日装修时间内，但没有首次交楼日期（装修登记表或业主档案的交房日期），无法判断是否在首期入伙放宽时间内，请核实",
-                "renovation-handover", subject=p.unit.key, severity="提示"))
+                "renovation-handover", subject=unit.key, severity="提示"))
             continue
-        data = {"unit_display": p.unit.display, "contractor": reno.contractor if reno else "（未登记装修）",
+        data = {"unit_display": unit.display, "contractor": reno.contractor if reno else "（未登记装修）",
                 "patrolled_text": f"{at:%Y-%m-%d %H:%M}", "day_kind": kind, "time_hhmm": hhmm,
                 "hours_text": hours_text(kind, params), "within_hours": inside, "working": True,
-                "out_of_hours_deduction": deduct, "patroller": getattr(p, "patroller", None) or ""}
-        out.facts.append(Fact("patrol", p.unit.key, data, (p.ref.whole_row(),), f"{at:%Y-%m-%d %H:%M}",
-                              doc={"unit": p.unit.display}, closed_at=at))
+                "out_of_hours_deduction": deduct, "patroller": x.get("patroller") or ""}
+        out.facts.append(Fact("patrol", unit.key, data, (p.ref.whole_row(),), f"{at:%Y-%m-%d %H:%M}",
+                              doc={"unit": unit.display}, closed_at=at))
 
     # V5: every day of the window on which a unit was under renovation
     for unit, renos in by_unit.items():
@@ -400,10 +449,13 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
                 days.add(d)
                 d += timedelta(days=1)
         for d in sorted(days):
+            n = counts.get((unit, d), 0)
+            if n >= per_day:
+                continue  # V5-1 reads only days below patrols_per_day: no fact for a day patrolled enough
             reno = renovation_of(unit, d)
             out.facts.append(Fact("patrol_day", unit, {
-                "unit_display": reno.unit.display, "contractor": reno.contractor, "day": f"{d:%Y-%m-%d}",
-                "patrols": counts.get((unit, d), 0)}, (reno.ref.whole_row(),), f"{d:%Y-%m-%d}",
+                "unit_display": reno.unit.display, "contractor": reno.contractor, "day": (iso := d.isoformat()),
+                "patrols": n}, (reno.ref.whole_row(),), iso,
                 doc={"unit": reno.unit.display}, closed_at=datetime.combine(d, END_OF_DAY)))
 
     # V5: vacant units, the last whole month (variant: week)
@@ -411,7 +463,7 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
 
     every = str(params["vacant_inspection_every"])
     start, end = previous_period(every, day)
-    text = f"{start:%Y年%m月}" if every == "month" else f"{start:%Y-%m-%d}至{end:%Y-%m-%d}"
+    text = f"{start:%Y年%m月}" if every == "month" else f"{start.isoformat()}至{end.isoformat()}"
     for unit, rows in sorted(vacant.items()):
         if min(r.patrolled_at.date() for r in rows) > end:
             continue  # not yet on the vacant list in that period
