@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from datetime import date, datetime
 
 from ..derive.calendar import END_OF_DAY
@@ -52,8 +53,21 @@ HANDOVER = FactType("key_handover", {
 
 
 def _text(value) -> str:
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    if value is None:
+        return ""
+    return _clean(value) if isinstance(value, str) else _clean(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
     return "" if text in _BLANK else text
+
+
+def _fields(rec) -> dict:
+    """A record's read fields as a dict (the vocabulary's kinds are read into GenericRecord: its extras)."""
+    extra = getattr(rec, "__pydantic_extra__", None)
+    return extra if extra is not None else {k: getattr(rec, k) for k in dir(rec) if not k.startswith("_")}
 
 
 def _name_key(value) -> str:
@@ -94,7 +108,16 @@ def _no_staff_sheet():
 
 def loan_facts(records: Records, ctx: Context, staff: set[str], out: Derived) -> list[Fact]:
     p = ctx.params
-    purposes = list(p.get("key_loan_purposes") or []) + list(p.get("key_loan_purpose_words") or [])
+    purposes = tuple(p.get("key_loan_purposes") or []) + tuple(p.get("key_loan_purpose_words") or [])
+    words = (tuple(p.get("key_lost_words") or ()), tuple(p.get("key_damaged_words") or ()),
+             tuple(p.get("key_mixed_words") or ()))
+    memo: dict[tuple, bool] = {}
+
+    def has_word(text: str, which) -> bool:  # each distinct status or purpose is looked at once
+        key = (text, which)
+        if key not in memo:
+            memo[key] = _has_word(text, which)
+        return memo[key]
     as_of = ctx.as_of
     seen: dict[tuple, object] = {}
     facts = []
@@ -112,7 +135,7 @@ def loan_facts(records: Records, ctx: Context, staff: set[str], out: Derived) ->
                 "duplicate-loan", subject=key_id, severity="警告"))
             continue
         seen[ident] = loan
-        returned_at = getattr(loan, "returned_at", None)
+        returned_at = _fields(loan).get("returned_at")
         if returned_at is not None and returned_at < lent:
             out.findings.append(cell_finding(
                 loan.ref.cell("returned_at", fmt_time(returned_at)),
@@ -121,34 +144,33 @@ def loan_facts(records: Records, ctx: Context, staff: set[str], out: Derived) ->
             continue
         if returned_at is not None and returned_at > as_of:
             returned_at = None  # not yet returned on the night being checked
-        facts.append(_loan_fact(loan, key_id, lent, returned_at, ctx, staff, purposes))
+        facts.append(_loan_fact(loan, key_id, lent, returned_at, ctx, staff, purposes, words, has_word))
     return facts
 
 
-def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, staff: set[str], purposes) -> Fact:
-    p = ctx.params
+def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, staff: set[str], purposes, words,
+               has_word) -> Fact:
     as_of = ctx.as_of
-    borrower = _text(loan.borrower)
-    handler = _text(getattr(loan, "handled_by", None))
-    approver = _text(getattr(loan, "approver", None))
-    purpose = _text(getattr(loan, "purpose", None))
-    status = _text(getattr(loan, "status", None))
-    cause = _text(getattr(loan, "cause", None))
-    lost = _has_word(status, p.get("key_lost_words"))
-    damaged = _has_word(status, p.get("key_damaged_words"))
-    mixed = _has_word(status, p.get("key_mixed_words"))
+    f = _fields(loan)
+    borrower = _text(f.get("borrower"))
+    handler = _text(f.get("handled_by"))
+    approver = _text(f.get("approver"))
+    purpose = _text(f.get("purpose"))
+    status = _text(f.get("status"))
+    cause = _text(f.get("cause"))
+    lost, damaged, mixed = (has_word(status, w) for w in words)
     borrower_class = _class_of(borrower, staff)
     handler_class = _class_of(handler, staff) if handler else ""
     end_of_day = datetime.combine(lent.date(), END_OF_DAY)
     returned_late = returned_at is not None and returned_at > end_of_day
     out_overnight = returned_at is None and as_of > end_of_day
     out_until = returned_at or as_of
-    found_at = getattr(loan, "found_at", None)
+    found_at = f.get("found_at")
     incident_at = None
     if lost or damaged or mixed:
         incident_at = next((t for t in (found_at, returned_at, lent) if t is not None and t <= as_of), lent)
-    secured_state, unsecured = _secured(loan, returned_at is not None)
-    purpose_ok = bool(purpose) and _has_word(purpose, purposes)
+    secured_state, unsecured = _secured(loan, f, returned_at is not None)
+    purpose_ok = bool(purpose) and has_word(purpose, purposes)
     breaches = []
     if not purpose_ok:
         breaches.append(f"借用事由「{purpose}」不符" if purpose else "未填写借用事由")
@@ -166,10 +188,10 @@ def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, sta
         responsible, responsible_role = borrower, "借用人"
     else:
         responsible, responsible_role = "", "责任人"
-    checked = getattr(loan, "checked_on", None)
+    checked = f.get("checked_on")
     data = {
-        "key_id": key_id, "unit": _text(getattr(loan, "unit", None)) or "（未写房号）",
-        "borrower_masked": mask_name(borrower), "borrower_org": _text(getattr(loan, "borrower_org", None)) or "单位未填",
+        "key_id": key_id, "unit": _text(f.get("unit")) or "（未写房号）",
+        "borrower_masked": mask_name(borrower), "borrower_org": _text(f.get("borrower_org")) or "单位未填",
         "borrower_class": borrower_class, "purpose": purpose or "（未填写）", "purpose_ok": purpose_ok,
         "approved": bool(approver), "handled": bool(handler), "handler_masked": mask_name(handler),
         "handler_class": handler_class, "lent_text": fmt_time(lent), "returned": returned_at is not None,
@@ -183,7 +205,7 @@ def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, sta
         "checked_text": f"{checked:%Y-%m-%d}" if isinstance(checked, date) else "未记录",
     }
     times = {"lent_at": lent, "returned_at": returned_at, "incident_at": incident_at,
-             "reported_at": (r if (r := getattr(loan, "reported_at", None)) is not None and r <= as_of else None)}
+             "reported_at": (r if (r := f.get("reported_at")) is not None and r <= as_of else None)}
     doc = {"borrower": borrower, "handled_by": handler, "approver": approver, "responsible_role": responsible_role,
            "cause": cause}
     closed = returned_at if not (lost or mixed) else None
@@ -191,14 +213,14 @@ def _loan_fact(loan, key_id: str, lent: datetime, returned_at, ctx: Context, sta
                 closed_at=closed)
 
 
-def _secured(loan, returned: bool) -> tuple[str, str]:
+def _secured(loan, f: dict, returned: bool) -> tuple[str, str]:
     """K7, where the register records it: 已确认 / 未做到 (which) / 未记录 (the column is there, the cell blank)
     / 不适用 (the register has no such column, or the key is not back yet)."""
-    columns = [f for f in SECURED if f in loan.ref.columns]
+    columns = [c for c in SECURED if c in loan.ref.columns]
     if not columns or not returned:
         return "不适用", ""
-    values = {f: getattr(loan, f, None) for f in columns}
-    missed = [SECURED_TEXT[f] for f, v in values.items() if v is False]
+    values = {c: f.get(c) for c in columns}
+    missed = [SECURED_TEXT[c] for c, v in values.items() if v is False]
     if missed:
         return "未做到", "、".join(missed)
     if all(v is None for v in values.values()):
