@@ -99,7 +99,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
             results = []
             for area in registry():  # derive → rules → outcomes → the area's own sheets
-                if not records.of(area.reads[0]):
+                if not any(records.of(kind) for kind in (area.runs_on or area.reads[:1])):
                     continue
                 derived = area.derive(records, ctx)
                 outcomes = apply_area(area, derived, ctx, catalogue)

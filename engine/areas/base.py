@@ -113,6 +113,9 @@ class Area:
     derive: Callable[["Records", Context], Derived]
     notice: Optional[Callable[..., dict]] = None
     finish: Optional[Callable[[Derived, "AreaOutcomes", Context], Derived]] = None
+    # the ledger kinds any one of which makes the area run (default: ``reads[0]``, its main ledger); an area
+    # over several independent ledgers (surveys, the GM mailbox …) runs on a night that has any of them
+    runs_on: tuple[str, ...] = ()
 
     def fact_type(self, name: str) -> Optional[FactType]:
         return next((t for t in self.fact_types if t.name == name), None)

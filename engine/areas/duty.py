@@ -170,6 +170,7 @@ AREA = Area(
     title="值班与交接班",
     rule_files=("duty",),
     reads=("handovers", "duty_logs"),
+    runs_on=("handovers", "duty_logs"),
     fact_types=(HANDOVER, RECORD, WEEK, COLUMN_GAP),
     derive=derive,
 )

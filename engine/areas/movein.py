@@ -186,7 +186,8 @@ def _moveout(records: Records, ctx: Context, out: Derived, words) -> list[Fact]:
             "filed_text": f"{filed_on:%Y-%m-%d}" if filed else "未建档",
             "missing": "、".join(f"《{x}》" if x in ("房屋转让情况通知书",) else x for x in missing) or "无",
             "missing_count": len(missing),
-            "settlement": "明确" if explicit else (f"未明确（{settled}）" if settled else "未记录"),
+            "settlement": "明确" if explicit else (settled if settled.startswith(("未", "不", "没")) else
+                                                  f"未明确（{settled}）" if settled else "未记录"),
             "consent": "head_consent" not in rec.ref.columns or present(getattr(rec, "head_consent", None), words),
             "handover_form": "handover_form" not in rec.ref.columns
             or present(getattr(rec, "handover_form", None), words),
@@ -251,6 +252,7 @@ AREA = Area(
     title="入伙退伙与业主档案",
     rule_files=("movein",),
     reads=("owners", "movein", "movein_signoff", "moveout", "release_slips"),
+    runs_on=("owners", "movein", "movein_signoff", "moveout", "release_slips"),
     fact_types=(MOVEIN, DOCS, MOVEOUT, SLIP, OWNER, COLUMN_GAP),
     derive=derive,
 )

@@ -247,6 +247,7 @@ AREA = Area(
     title="满意度调查、总经理接待日与信箱",
     rule_files=("satisfaction",),
     reads=("surveys", "gm_receptions", "gm_letters", "owners"),
+    runs_on=("surveys", "gm_receptions", "gm_letters"),
     fact_types=(FORM, BATCH, ROUND, SCHEDULE, RECEPTION, QUARTER, LETTER, COLUMN_GAP),
     derive=derive,
 )
