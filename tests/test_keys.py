@@ -256,3 +256,34 @@ def test_one_fault_slip_per_fine_in_one_print_batch_and_json(tmp_path, night):
     assert all(x["document"] == "员工过失单" and x["number"] and "fine" in x["details"] and "deducted" in x["details"]
                for x in fined)
     assert {x["policy"] for x in fined} == {"K6"}
+
+
+# -- the demo ledgers over three nights ---------------------------------------------------------------------
+
+
+def test_demo_nights_never_repeat_lose_or_renumber_a_fine(demo_ledgers, tmp_path, night):
+    out = tmp_path / "out"
+    nights = {day: night(demo_ledgers, out, day) for day in ("2026-11-19", "2026-11-20", "2026-11-21")}
+    k2 = {day: {f.subject for f in r.findings if f.rule == "K2-1"} for day, r in nights.items()}
+    assert all("K-0203" in s for s in k2.values())  # out since the 18th, no cause: every night
+    slips = {day: {f.matter: f.number for f in fines(r)} for day, r in nights.items()}
+    for earlier, later in (("2026-11-19", "2026-11-20"), ("2026-11-20", "2026-11-21")):
+        for matter, number in slips[earlier].items():
+            assert slips[later][matter] == number  # still there, same 员工过失单
+    issued = {day: r.documents.get("员工过失单", 0) for day, r in nights.items()}
+    new = {day: len(set(slips[day]) - set(slips.get(prev, {})))
+           for prev, day in ((None, "2026-11-19"), ("2026-11-19", "2026-11-20"), ("2026-11-20", "2026-11-21"))}
+    assert issued == new  # a slip only on the night its fine arose
+    with sqlite3.connect(out / "register.sqlite") as db:
+        numbers = [n for (n,) in db.execute("SELECT number FROM notices WHERE document = '员工过失单'")]
+        assert len(numbers) == len(set(numbers)) == db.execute("SELECT COUNT(*) FROM fines WHERE payer = 'staff'"
+                                                                 ).fetchone()[0]
+    (zhang,) = [r for r in summary(nights["2026-11-20"]) if r[1] == "张伟"]
+    assert zhang[4:8] == (250, 200, 200, 50)  # fines over the bonus: 扣完为止
+
+
+def summary(result) -> list[tuple]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(next(result.folder.glob("异常清单_*.xlsx")), read_only=True)
+    return [tuple(r) for r in wb["扣罚汇总"].iter_rows(min_row=2, values_only=True)]
