@@ -558,6 +558,7 @@ AREA = Area(
     title="接管验收",
     rule_files=("takeover",),
     reads=("inspections", "rechecks", "rectifications", "takeover_projects", "inspection_plans", "owners", "staff"),
+    runs_on=("inspections", "rectifications"),  # M1a: a move-in rectification log runs without an inspection
     fact_types=FACT_TYPES,
     derive=derive,
     notice=notice,
