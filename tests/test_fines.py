@@ -173,3 +173,21 @@ def test_cap_arithmetic(amounts, bonus, deducted):
     assert [s.deducted for s in settled] == deducted
     s = summary[("2026-11", "张伟")]
     assert s["deducted"] == min(sum(amounts), bonus) and s["total"] == sum(amounts)
+
+
+def test_fines_of_a_run_voided_before_publishing_do_not_count(tmp_path, night):
+    """A run that died between committing its numbers and publishing its folder is voided: its fines are not
+    issued either, and the next night registers them afresh with a new 员工过失单 number."""
+    out = tmp_path / "out"
+    d = folder(tmp_path, [loan("K-211", approver=None)])
+    (first,) = fines(night(d, out, "2026-11-20"))
+    with sqlite3.connect(out / "register.sqlite") as db:
+        (run,) = db.execute("SELECT run FROM fines").fetchone()
+    register = Register(out / "register.sqlite")
+    register.void(run, "测试：发布前中断")
+    register.close()
+    r = night(d, out, "2026-11-21")
+    (again,) = fines(r)
+    assert again.matter == first.matter and again.number != first.number and r.documents["员工过失单"] == 1
+    with sqlite3.connect(out / "register.sqlite") as db:
+        assert db.execute("SELECT night, number FROM fines").fetchall() == [("2026-11-21", again.number)]
