@@ -340,3 +340,13 @@ def test_demo_night_shows_cadence_report_candidate_register_and_accuracy(tmp_pat
     register = list(wb["长期欠费登记"].iter_rows(values_only=True))
     assert [r[0] for r in register[1:]] == ["9-1-101"] and register[1][5] == pytest.approx(8640.00)
     assert [r[0] for r in list(wb["律师函候选名单"].iter_rows(values_only=True))[1:]] == ["9-1-101"]
+
+
+def test_log_rows_the_checks_cannot_use_are_reported_with_their_cell(tmp_path):
+    log = [["9-9-999", "2026-11-16", "电话", "B", None, "小刘", None, None, None, None],
+           ["1-1-101", "2026-11-25", "电话", "B", None, "小刘", None, None, None, None],
+           ["1-1-101", "2026-11-16", "电话", "F类", None, "小刘", None, None, None, None]]
+    result = night(estate(tmp_path / "l", [unpaid("1-1-101", "2026-10")], log), tmp_path / "out", "2026-11-20")
+    data = {(f.rule, f.sources[0].row) for f in result.findings if f.policy == "DATA" and f.sources
+            and f.sources[0].file == "欠费催缴记录表.xlsx"}
+    assert data == {("DATA-unknown-unit", 3), ("DATA-future-date", 4), ("DATA-category", 5)}

@@ -115,6 +115,8 @@ class Entry:
     instructed: bool
     remote: bool
     rec: object
+    unit_display: str = ""
+    category: str | None = None
 
     def text(self) -> str:
         how = "、".join(sorted(self.methods)) or "记录"
@@ -126,7 +128,11 @@ class Debt:
     outstanding: Decimal = ZERO
     oldest_due: date | None = None
     periods: set = field(default_factory=set)
-    sources: list = field(default_factory=list)
+    refs: list = field(default_factory=list)  # the fee rows (RowRef) of the unpaid obligations
+    display: str = ""
+
+    def sources(self, n: int) -> tuple:
+        return tuple(ref.whole_row() for ref in self.refs[:n])
 
 
 def whole_years(start: date, day: date) -> int:
@@ -150,38 +156,43 @@ def _window(day: date, start_day: int, length: int) -> tuple[date, date]:
 
 
 def debts(records: Records, ctx: Context) -> tuple[dict[str, Debt], dict[tuple[str, date], Decimal]]:
-    """Per unit, what is past due and unpaid on the night; and the payments by unit and day (F5's amounts)."""
-    day = ctx.day
+    """Per unit, what is past due and unpaid on the night; and the payments by unit and day since the start of
+    the week before the night's (the earliest day a daily or weekly report — caught up — can cover)."""
+    day, as_of, today = ctx.day, ctx.as_of, ctx.today
     due_day = int(ctx.book.param("due_day", day))
+    horizon = datetime.combine(day - timedelta(days=day.weekday() + 7), time.min)
     groups: dict[tuple, list] = {}
     paid_by_day: dict[tuple[str, date], Decimal] = defaultdict(lambda: ZERO)
     for fee in records.of("fees"):
         paid = fee.amount_paid
-        if fee.paid_date is not None and (fee.paid_date > ctx.as_of or fee.paid_date.date() > ctx.today):
-            paid = ZERO  # not paid yet on the night (a date after today is the fee area's data finding)
-        elif fee.paid_date is not None and paid:
-            paid_by_day[(fee.unit.key, fee.paid_date.date())] += paid
-        key = (fee.unit.key, fee.item, fee.period)
-        due = fee.due_date or default_due_date(fee.period, due_day)
+        when = fee.paid_date
+        if when is not None:
+            if when > as_of or when.date() > today:
+                paid = ZERO  # not paid yet on the night (a date after today is the fee area's data finding)
+            elif paid and when >= horizon:
+                paid_by_day[(fee.unit.key, when.date())] += paid
+        period = fee.period
+        key = (fee.unit.key, fee.item, period)
+        due = fee.due_date or default_due_date(period, due_day)
         g = groups.get(key)
         if g is None:
-            groups[key] = [due, fee.amount_due, paid, [fee.ref.whole_row()]]
+            groups[key] = [due, fee.amount_due, paid, fee.ref, fee.unit.display]
         else:
             g[0] = min(g[0], due)
             g[1] += fee.amount_due
             g[2] += paid
-            g[3].append(fee.ref.whole_row())
+            g[3] = (g[3] if isinstance(g[3], list) else [g[3]]) + [fee.ref]
     out: dict[str, Debt] = {}
-    for (unit, _item, period), (due, amount, paid, sources) in groups.items():
+    for (unit, _item, period), (due, amount, paid, refs, shown) in groups.items():
         if due >= day or amount <= paid:
             continue
         d = out.get(unit)
         if d is None:
-            d = out[unit] = Debt()
+            d = out[unit] = Debt(display=shown)
         d.outstanding += amount - paid
         d.oldest_due = due if d.oldest_due is None else min(d.oldest_due, due)
         d.periods.add(period)
-        d.sources.extend(sources)
+        d.refs.extend(refs if isinstance(refs, list) else (refs,))
     return out, paid_by_day
 
 
@@ -189,20 +200,22 @@ def log_entries(records: Records, params: dict) -> dict[str, list[Entry]]:
     remote_words = tuple(params.get("remote_payment_words") or ())
     out: dict[str, list[Entry]] = defaultdict(list)
     for rec in records.of("collections"):
-        note = rec.note or ""
-        methods = methods_of(rec.method)
-        instruction = getattr(rec, "instruction", None)
+        x = rec.__pydantic_extra__ or {}  # the fields of a vocabulary kind (attribute access is slow per row)
+        get = x.get
+        note = get("note") or ""
+        methods = methods_of(get("method"))
+        instruction = get("instruction")
         if not methods and note:
             methods = methods_of(note)
-        photo = getattr(rec, "photo", None)
-        out[rec.unit.key].append(Entry(
-            day=rec.date, methods=methods, klass=class_of(rec.category), promised=rec.promised_date,
-            staff=(rec.staff or "").strip(), reviewed=_filled(rec.reviewed_by), approved=_filled(rec.approved_by),
-            photographed=_filled(photo) or any(w in note for w in _PHOTO_WORDS),
-            new_contact=_filled(getattr(rec, "new_contact", None)) or any(w in note for w in _CONTACT_WORDS),
+        unit = get("unit")
+        out[unit.key].append(Entry(
+            day=get("date"), methods=methods, klass=class_of(get("category")), promised=get("promised_date"),
+            staff=(get("staff") or "").strip(), reviewed=_filled(get("reviewed_by")), approved=_filled(get("approved_by")),
+            photographed=_filled(get("photo")) or (bool(note) and any(w in note for w in _PHOTO_WORDS)),
+            new_contact=_filled(get("new_contact")) or (bool(note) and any(w in note for w in _CONTACT_WORDS)),
             instructed=_filled(instruction) or "指导" in methods,
-            remote=any(w in note for w in remote_words) or any(w in (instruction or "") for w in remote_words),
-            rec=rec))
+            remote=bool(note or instruction) and any(w in f"{note}{instruction or ''}" for w in remote_words),
+            rec=rec, unit_display=unit.display, category=get("category")))
     for entries in out.values():
         entries.sort(key=lambda e: (e.day, e.rec.ref.file, e.rec.ref.sheet, e.rec.ref.row))
     return out
@@ -212,12 +225,14 @@ def derive(records: Records, ctx: Context) -> Derived:
     out = Derived()
     day, params = ctx.day, ctx.params
     owed, paid_by_day = debts(records, ctx)
-    log = log_entries(records, params)
-    log = {u: [e for e in es if e.day <= day] for u, es in log.items()}  # an entry after the night: not yet
     owners = owners_by_unit(records)
-    displays = {f.unit.key: f.unit.display for f in records.of("fees")}
-    for rec in records.of("collections"):
-        displays.setdefault(rec.unit.key, rec.unit.display)
+    log = log_entries(records, params)
+    out.findings.extend(_log_problems(log, owners, ctx))
+    # an entry after the night has not happened yet on the night; one for a unit the owner file lacks is left out
+    log = {u: kept for u, es in log.items() if not owners or u in owners if (kept := [e for e in es if e.day <= day])}
+    displays = {u: d.display for u, d in owed.items()}
+    for unit, entries in log.items():
+        displays.setdefault(unit, entries[0].unit_display)
 
     # who covers each building: the 管家 the log names most often there (ties: the latest)
     by_building: dict[str, Counter] = defaultdict(Counter)
@@ -248,7 +263,7 @@ def derive(records: Records, ctx: Context) -> Derived:
         outstanding = float(debt.outstanding)
         base = {"unit": unit, "unit_display": shown, "outstanding": outstanding, "staff": staff_of(unit),
                 "outstanding_text": f"{debt.outstanding:,.2f}"}
-        src = tuple(debt.sources[:20])
+        src = debt.sources(20)
         last = entries[-1].text() if entries else "无"
         if debt.oldest_due is not None and debt.oldest_due <= w_end:
             called = any(w_start <= e.day <= w_deadline for e in entries)
@@ -282,6 +297,34 @@ def derive(records: Records, ctx: Context) -> Derived:
                                                       "log_rows": len(records.of("collections"))}))
     out.state.update(log=log, paid_by_day=paid_by_day, owed=owed, staff_of=unit_staff, building_staff=building_staff,
                      displays=displays)
+    return out
+
+
+def _log_problems(log: dict[str, list[Entry]], owners: dict, ctx: Context) -> list:
+    """Rows the checks cannot use as written: a unit the owner file lacks, a date after today, a class
+    that is none of A–E (each a data finding with its cell; nothing is dropped silently)."""
+    from ..findings import cell_finding
+
+    out = []
+    today = ctx.today
+    for unit, entries in log.items():
+        for e in entries:
+            if e.day <= today and (e.klass is not None or not e.category) and (not owners or unit in owners):
+                continue
+            ref = e.rec.ref
+            if owners and unit not in owners:
+                out.append(cell_finding(ref.cell("unit", e.unit_display),
+                                        "业主档案中没有此房号，本行未参与催缴跟进检查", "unknown-unit", subject=unit))
+                continue
+            if e.day > today:
+                out.append(cell_finding(ref.cell("date", e.day),
+                                        f"催缴日期晚于今天（{ctx.today:%Y-%m-%d}），本行未参与催缴跟进检查", "future-date",
+                                        subject=unit))
+            category = e.category
+            if category and e.klass is None:
+                out.append(cell_finding(ref.cell("category", category),
+                                        "欠费分类无法识别（应为 A–E 或 近期缴纳类、暂未明确类、无法联系类、异地出差/居住类、特殊类），"
+                                        "本行的分类未采用", "category", subject=unit, severity="警告"))
     return out
 
 
@@ -386,7 +429,7 @@ def _legal(unit: str, debt: Debt | None, entries: list[Entry], day: date, shown:
         data["days_since_letter"] = (day - letter_day).days
     legal_rows = tuple(e.rec.ref.whole_row() for e in entries if e.methods & {"律师函", "诉讼"})
     since = min(debt.periods) if debt else None
-    return Fact("legal", unit, data, legal_rows + tuple((debt.sources if debt else [])[:10]), matter="法律催缴",
+    return Fact("legal", unit, data, legal_rows + (debt.sources(10) if debt else ()), matter="法律催缴",
                 doc={"owner_masked": mask_name(owner.owner_name) if owner else "",
                      "since": f"{since[0]}年{since[1]}月" if since else "",
                      "letter_text": (f"已发出（{letter_day:%Y-%m-%d}）" if letter_sent else
