@@ -162,7 +162,7 @@ def write_book(path: Path, sheet: str, rows: list[list]) -> Path:
                 if value is None:
                     continue
                 if isinstance(value, Err):
-                    ws.row(r).set_cell_error(c, str(value))
+                    ws.row(r).set_cell_error(c, {"#N/A": 0x2A}.get(value, str(value)))  # xlwt spells it #N/A!
                 elif isinstance(value, Formula):
                     ws.write(r, c, xlwt.Formula(str(value)[1:]))
                 elif isinstance(value, (datetime, date)):
