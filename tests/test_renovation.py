@@ -306,3 +306,20 @@ def test_renovation_ledgers_are_recognised(tmp_path):
     assert kinds["装修登记表.xlsx"] == "renovations"
     assert kinds["装修违规记录.xlsx"] == "renovation_violations"
     assert kinds["装修巡查记录.xlsx"] == "renovation_patrols"
+
+
+def test_violations_and_patrols_are_checked_without_the_register(tmp_path):
+    """No 装修登记表 tonight: the violations and patrols are still checked (nothing read is silently skipped)."""
+    folder = tmp_path / "l"
+    owners = [o + ["2025-01-01"] for o in OWNERS]
+    write_xlsx(folder / "业主档案.xlsx", {"业主": [OWNER_HEADER + ["交房日期"], *owners]})
+    write_xlsx(folder / "装修违规记录.xlsx", {"违规": [VIOL_HEADER, ["2026-11-10", "1-1-101", "安居装饰公司", "E",
+                                                              "高空抛物", 1000, None, None, None, None, None]]})
+    write_xlsx(folder / "装修巡查记录.xlsx", {"巡查": [PATROL_HEADER, ["1-1-101", "2026-11-18 12:30", "周", "施工中",
+                                                                 None, None]]})
+    r = run(folder, tmp_path / "out", "2026-11-20")
+    assert [f.subject for f in of(r, "V1-E")] == ["1-1-101"]
+    assert of(r, "V2-1")[0].document == "停工通知"
+    assert [f.matter for f in of(r, "V3-1")] == ["2026-11-18 12:30"]
+    rows = sheet_rows(r, "装修押金")
+    assert "没有该房号的装修登记" in rows[1][7]

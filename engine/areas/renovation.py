@@ -524,6 +524,7 @@ AREA = Area(
     title="装修管理",
     rule_files=("renovation",),
     reads=("renovations", "renovation_violations", "renovation_patrols", "owners"),
+    runs_on=("renovations", "renovation_violations", "renovation_patrols"),  # any of the three alone is checked
     fact_types=(VIOLATION, PATROL, PATROL_DAY, VACANT, RENOVATION),
     derive=derive,
     finish=finish,
