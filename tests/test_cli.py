@@ -82,4 +82,4 @@ def test_demo_writes_notices_and_the_workbook(tmp_path):
     assert (night / "异常清单_2026-11-20.xlsx").exists()
     assert sorted(p.name for p in (night / "打印批次").iterdir()) == [
         "打印批次_“总经理信箱”信件处理档案_1份.docx", "打印批次_二次催费通知书_1份.docx", "打印批次_催费通知书_3份.docx",
-        "打印批次_投诉处理档案卡_1份.docx", "打印批次_最后催费通知书_2份.docx"]
+        "打印批次_投诉处理档案卡_1份.docx", "打印批次_最后催费通知书_3份.docx"]
