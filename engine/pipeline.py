@@ -101,6 +101,9 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
             for area in registry():  # derive → rules → outcomes → the area's own sheets
                 if not any(records.of(kind) for kind in (area.runs_on or area.reads[:1])):
                     continue
+                if not book.has(area.rule_files):  # its ledgers are here but its rules are not: say so
+                    night.findings.append(area_without_rules(area, book))
+                    continue
                 derived = area.derive(records, ctx)
                 outcomes = apply_area(area, derived, ctx, catalogue)
                 if area.finish is not None:
@@ -134,6 +137,13 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         pool.close()
         register.close()
     return RunResult(as_of, out / as_of.date().isoformat(), findings, counts, documents, timer.durations)
+
+
+def area_without_rules(area, book) -> Finding:
+    missing = "、".join(f"{stem}.yaml" for stem in area.rule_files if not book.has((stem,)))
+    return Finding(policy="DATA", rule="DATA-rules-missing", category="规则参数", subject=None, severity="错误",
+                   message=f"台账文件夹中有{area.title}的台账，但规则文件夹 {book.folder} 中没有 {missing}："
+                           f"本晚没有检查{area.title}（不是“没有问题”）")
 
 
 def folder_findings(records) -> list[Finding]:

@@ -52,6 +52,17 @@ def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts: list[dict],
     return [[by_id[name] for name in names] for names in fired]
 
 
+def _example_files(book: RuleBook, rule_file: RuleFile, fact_type) -> list[RuleFile]:
+    """An example is evaluated against the rules that can see its fact: every area declaring that fact type
+    (complaints and repairs share tickets); a rule about the night, only its own area's."""
+    from ..areas import area_of_rule_file, registry
+
+    own = area_of_rule_file(rule_file.path.stem)
+    areas = [a for a in registry() if fact_type != "night" and a.fact_type(str(fact_type)) is not None]
+    stems = {stem for a in (areas or ([own] if own else [])) for stem in a.rule_files} or {rule_file.path.stem}
+    return [f for f in book.files if f.path.stem in stems]
+
+
 @dataclass
 class ExampleResult:
     file: str
@@ -87,7 +98,8 @@ def run_examples(book: RuleBook) -> list[ExampleResult]:
                 params = book.params_at(as_of.date())
                 problems = []
                 try:
-                    fired = [name for f in book.files for name in evaluate(_conditions(f, params), [ex.fact])[0]]
+                    fired = [name for f in _example_files(book, rule_file, ex.fact.get("fact"))
+                             for name in evaluate(_conditions(f, params), [ex.fact])[0]]
                     if sorted(fired) != sorted(ex.expect):
                         problems.append(f"应触发 {sorted(ex.expect)}，实际触发 {sorted(fired)}")
                     for key, expected in ex.expect_values.items():

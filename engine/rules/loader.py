@@ -48,6 +48,10 @@ class RuleBook:
                 return f
         raise RuleFileError(f"rules/ 中缺少规则文件 {stem}.yaml")
 
+    def has(self, stems) -> bool:
+        names = {f.path.stem for f in self.files}
+        return all(stem in names for stem in stems)
+
     def parameter(self, name: str) -> tuple[RuleFile, Parameter]:
         for f in self.files:
             if name in f.model.parameters:
