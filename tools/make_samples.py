@@ -1421,6 +1421,9 @@ def main(argv=None) -> int:
     write_readme(out / "README.md", owners, rows, plans, olay, flay, tickets, tlay)
     from plugins import area_modules  # each policy area's own demo ledgers (tools/sample_areas/)
     sections = [m.write(out) for m in area_modules("sample_areas")]
+    for path in sorted(out.glob("*.xlsx")):  # every workbook gets the same fixed timestamps, so bytes repeat
+        if not path.name.startswith("~$"):
+            _fix_zip(path)
     if sections:
         with (out / "README.md").open("a", encoding="utf-8") as fh:
             fh.write("".join("\n" + s.strip() + "\n" for s in sections))
