@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -86,6 +87,7 @@ def _run(ledgers: Path, rules: Path | None, out: Path, forms: Path | None, as_of
         rules, forms = folders(ledgers, rules, forms)
         as_of = parse_as_of(as_of_text, allow_future=allow_future)
         show_bar = sys.stderr.isatty()
+        progress: Callable[[str], None] | None = None
         if show_bar:
             bar = click.progressbar(length=len(STAGES), label="夜间检查", file=sys.stderr)
             bar.__enter__()
@@ -93,8 +95,6 @@ def _run(ledgers: Path, rules: Path | None, out: Path, forms: Path | None, as_of
             def progress(stage: str) -> None:
                 bar.label = stage
                 bar.update(1)
-        else:
-            progress = None
         try:
             result = run_night(ledgers, rules, out, as_of, forms, progress=progress, workers=True)
         finally:

@@ -76,6 +76,6 @@ def install() -> None:
     for name in _MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = gettext
+            setattr(module, "_", gettext)  # click's own modules: replace their gettext alias
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            setattr(module, "ngettext", ngettext)

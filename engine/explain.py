@@ -203,7 +203,7 @@ def _column_letters(ledgers: Path, night: Night) -> dict[tuple[str, str], dict[s
             grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception:
             continue
-        letters = {}
+        letters: dict[str, str] = {}
         for r in range(max(0, header_row - 2), min(len(grid), header_row)):  # a two-row header: both rows
             for c, v in enumerate(grid[r]):
                 if v not in (None, ""):
@@ -251,7 +251,7 @@ def explain_text(out: Path, query: str, day: str | None = None, rules: Path | No
     marks = _marks(Path(out), [f.get("id") for f in hits])
     for n, f in enumerate(hits, start=1):
         lines += _explain_one(n, len(hits), f, book, on, run_params, letters)
-        mark = marks.get(f.get("id"))
+        mark = marks.get(f.get("id") or "")  # a finding without an id has no mark
         if mark:
             status, handler, note, handled_on, origin = mark
             lines.insert(len(lines) - 1, f"  处理状态（异常清单）：{status}" + (f"，{handler}" if handler else "")

@@ -11,7 +11,8 @@ PLACEHOLDER = re.compile(r"\{(\$?)([A-Za-z_][A-Za-z0-9_]*)\}")
 
 def placeholders(text: str) -> tuple[set[str], set[str]]:
     """(fact fields, parameters) a text refers to."""
-    fields, params = set(), set()
+    fields: set[str] = set()
+    params: set[str] = set()
     for dollar, name in PLACEHOLDER.findall(text):
         (params if dollar else fields).add(name)
     return fields, params

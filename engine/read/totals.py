@@ -9,7 +9,8 @@ decides what a difference means.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field  # the dataclass below has a member named `field`
 from decimal import Decimal
 
 from .parse import CellError, display, is_blank, norm_text, parse_amount
@@ -31,8 +32,8 @@ class SheetTotal:
     section_first: int | None  # Excel rows of that section
     section_last: int | None
     whole: Decimal  # sum of the rows read since the top of the table
-    unread_section: list[int] = field(default_factory=list)  # rows of the section whose amount was not read
-    unread_whole: list[int] = field(default_factory=list)
+    unread_section: list[int] = dc_field(default_factory=list)  # rows of the section whose amount was not read
+    unread_whole: list[int] = dc_field(default_factory=list)
 
 
 def _label(cells: list) -> str:

@@ -312,13 +312,13 @@ def _find_cells(scan: _Scan, data: bytes, cells: bytes) -> _Scan:
         first = cells.rfind(b"<c ", 0, pos + 1)
         if first == -1 or first in seen:
             continue
-        tag = _START_TAG.match(cells, first)
-        if not tag:
+        start = _START_TAG.match(cells, first)
+        if not start:
             return _scan_full(data)
-        if tag.group(1):  # <c …/>: no content
-            last = tag.end()
+        if start.group(1):  # <c …/>: no content
+            last = start.end()
         else:
-            last = cells.find(b"</c>", tag.end())
+            last = cells.find(b"</c>", start.end())
             if last == -1:
                 return _scan_full(data)
             last += 4

@@ -325,9 +325,11 @@ def _deduction_text(s: Settled, capped: bool) -> str:
         return f"{month}罚款合计 {_yuan(s.total)} 元（规则文件未按当月奖金封顶，扣款由人事核定）"
     if b.amount is None:
         return f"员工与奖金表中没有{month}可用的奖金，本项暂未从奖金中扣减（不推测奖金数）"
-    text = f"{month}罚款合计 {_yuan(s.total)} 元，当月奖金 {_yuan(b.amount)} 元，本项从奖金中扣 {_yuan(s.deducted)} 元"
-    if s.deducted < r.amount:
-        text += f"，{_yuan(r.amount - s.deducted)} 元因当月奖金已扣完不再扣（扣完为止，不转下月）"
+    deducted = s.deducted
+    assert deducted is not None  # apply_cap (same `capped`) deducts from every fine whose month's bonus is known
+    text = f"{month}罚款合计 {_yuan(s.total)} 元，当月奖金 {_yuan(b.amount)} 元，本项从奖金中扣 {_yuan(deducted)} 元"
+    if deducted < r.amount:
+        text += f"，{_yuan(r.amount - deducted)} 元因当月奖金已扣完不再扣（扣完为止，不转下月）"
     return text
 
 
@@ -336,9 +338,11 @@ def _staff_finding(s: Settled, capped: bool) -> Finding:
     details = {"fine": float(r.amount), "month": r.month, "role": r.role, "payer": "staff", "night": r.night,
                "lapse_subject": r.subject, "month_total": float(s.total)}
     if s.deducted is not None:
+        bonus = s.bonus.amount
+        assert bonus is not None  # apply_cap deducts only from a known bonus
         details["deducted"] = float(s.deducted)
         details["not_deducted"] = float(r.amount - s.deducted)
-        details["bonus"] = float(s.bonus.amount)
+        details["bonus"] = float(bonus)
     message = (f"{r.reason}。按 {r.clause} 扣罚{r.role}{r.person} {_yuan(r.amount)} 元（{r.night} 登记）；"
                f"{_deduction_text(s, capped)}")
     return Finding(policy=r.policy, rule=r.rule, category=STAFF_CATEGORY, subject=r.person, message=message,

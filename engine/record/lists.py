@@ -34,7 +34,7 @@ def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: dat
         item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
         data.append(item)
     write_json_list(folder / "findings.json", data)
-    summary = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
+    summary: list[list] = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
     summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
     summary += [[f"文书：{k}", len(v)] for k, v in sorted(night.notices.items())]
     summary += [[f"台账：{s['file']} › {s.get('sheet') or ''}", sheet_summary(s)] for s in inventory]

@@ -38,7 +38,7 @@ def _key(out: Path) -> Path:
 
 def output_error(out: Path, exc: OSError, doing: str = "写入") -> OutputFolderError:
     """A Chinese message for an OSError met while writing the output folder."""
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
         errno.EACCES: "没有写入权限（或文件系统只读）", errno.EPERM: "没有写入权限", errno.ENAMETOOLONG: "文件名过长",
         errno.ENOTDIR: "路径中有同名文件而不是文件夹", errno.EEXIST: "路径中有同名文件而不是文件夹",

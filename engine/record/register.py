@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -91,7 +92,7 @@ class Register:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.recovered: list[Voided] = []  # interrupted runs voided by the last load()
-        self.on_close = None  # called by close(): releases the output folder's lock (see open_register)
+        self.on_close: Callable[[], object] | None = None  # called by close(): releases the output folder's lock (see open_register)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
@@ -275,6 +276,6 @@ class Register:
         try:
             self.db.close()
         finally:
-            if self.on_close is not None:
-                self.on_close, release = None, self.on_close
+            release, self.on_close = self.on_close, None
+            if release is not None:
                 release()

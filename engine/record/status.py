@@ -296,8 +296,9 @@ def _resolved(db: sqlite3.Connection, day: date, tonight: set[str], marks: dict[
     gone = sorted(before - tonight)
     out = []
     for fid in gone:
-        row = db.execute("SELECT policy, rule, category, subject, message, document, number FROM seen WHERE id = ?",
-                         (fid,)).fetchone() or ("", "", "", "", "", "", "")
+        row: tuple[str, str, str, str, str, str, str] = db.execute(
+            "SELECT policy, rule, category, subject, message, document, number FROM seen WHERE id = ?",
+            (fid,)).fetchone() or ("", "", "", "", "", "", "")
         out.append(Resolved(fid, *row, last_seen=prev[0], gone_on=day.isoformat(), mark=marks.get(fid) or Mark()))
     out.sort(key=lambda r: (r.category, r.policy, r.rule, r.subject, r.id))
     return out
@@ -344,11 +345,10 @@ def read_marks(path: Path) -> tuple[str | None, list[tuple[str, tuple[str, str, 
             continue
         cols = [header.index(h) if h in header else None for h in MARK_HEADERS]
         id_col = header.index(ID_HEADER)
-        for r, row in enumerate(grid[1:], start=2):
+        for n, row in enumerate(grid[1:], start=2):
             fid = _text(row[id_col]) if id_col < len(row) else ""
             if not fid:
                 continue
-            values = tuple(_text(row[c]) if c is not None and c < len(row) else "" for c in cols)
-            values = (values[0] or OPEN,) + values[1:]
-            rows.append((fid, values, f"{name} › 第{r}行"))
+            status, handler, note, handled_on = (_text(row[c]) if c is not None and c < len(row) else "" for c in cols)
+            rows.append((fid, (status or OPEN, handler, note, handled_on), f"{name} › 第{n}行"))
     return token, rows

@@ -45,7 +45,9 @@ def _mask(m: re.Match) -> str:
     if m.group("mobile"):
         mobile = digits[-11:]
         return mobile[:3] + "****" + mobile[-4:]
-    area = _digits(re.match(r"[(（]?[0０][0-9０-９]{2,3}", m.group()).group())
+    code = re.match(r"[(（]?[0０][0-9０-９]{2,3}", m.group())
+    assert code is not None  # _LANDLINE begins with an area code: an optional bracket, 0 and two or three digits
+    area = _digits(code.group())
     local = digits[len(area):]
     return f"{area}-" + "*" * max(len(local) - 4, 0) + local[-4:]
 

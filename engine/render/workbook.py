@@ -26,11 +26,11 @@ FINDING_HEADER = ["序号", "严重程度", "政策编号", "规则", "对象", 
 STATUS_COLUMN = FINDING_HEADER.index("状态") + 1
 STATUS_CHOICES = STATUSES
 # about 210 character widths: printed landscape on A4 at about 70 %
-FINDING_WIDTHS = {1: 6, 2: 8, 3: 8, 4: 9, 5: 11, 6: 40, 7: 18, 8: 28, 9: 24, 10: 9, 11: 9, 12: 18, 13: 11, 14: 13}
+FINDING_WIDTHS: dict[int, float] = {1: 6, 2: 8, 3: 8, 4: 9, 5: 11, 6: 40, 7: 18, 8: 28, 9: 24, 10: 9, 11: 9, 12: 18, 13: 11, 14: 13}
 FINDING_FORMATS = {1: "integer", 6: "wrap", 7: "wrap", 8: "wrap", 9: "wrap", 12: "wrap", 13: "date"}
 RESOLVED_HEADER = ["序号", "政策编号", "规则", "对象", "说明", "文书（编号）", "最后出现", "解决日期",
                    "状态", "处理人", "处理说明", "处理日期", "ID"]
-RESOLVED_WIDTHS = {1: 6, 2: 8, 3: 9, 4: 11, 5: 40, 6: 18, 7: 11, 8: 11, 9: 9, 10: 9, 11: 18, 12: 11, 13: 13}
+RESOLVED_WIDTHS: dict[int, float] = {1: 6, 2: 8, 3: 9, 4: 11, 5: 40, 6: 18, 7: 11, 8: 11, 9: 9, 10: 9, 11: 18, 12: 11, 13: 13}
 RESOLVED_FORMATS = {1: "integer", 5: "wrap", 6: "wrap", 7: "date", 8: "date", 11: "wrap", 12: "date"}
 SEVERITY_ORDER = {"严重": 0, "错误": 1, "警告": 2, "提示": 3}
 # Sheets in the order a clerk works through them; other categories follow alphabetically.

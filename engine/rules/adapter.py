@@ -56,7 +56,7 @@ def _json_value(value: Any) -> Any:
 
 def compile_condition(when: dict[str, Any], params: dict[str, Any], where: str) -> dict:
     """Turn an auditor-readable condition into durable-rules JSON."""
-    terms = []
+    terms: list[dict[str, Any]] = []
     for field, test in when.items():
         if field == "any":
             terms.append({"$or": [compile_condition(t, params, where) for t in test]})

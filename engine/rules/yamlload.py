@@ -71,8 +71,8 @@ def load_yaml(path: Path):
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise RuleFileError(f"{path.name}{line}: YAML 格式错误 — {getattr(exc, 'problem', exc)}") from exc
+        at = f":{mark.line + 1}" if mark else ""
+        raise RuleFileError(f"{path.name}{at}: YAML 格式错误 — {getattr(exc, 'problem', exc)}") from exc
     finally:
         loader.dispose()
 
