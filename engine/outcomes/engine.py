@@ -41,7 +41,8 @@ class AreaOutcomes:
     notices: dict[str, list[dict]] = field(default_factory=dict)  # document title → one page each (print batch)
     reports: dict[str, list[dict]] = field(default_factory=dict)  # document title → one file each
     matches: list[list[Rule]] = field(default_factory=list)  # per fact, the rules it satisfied
-    clocks: list[list[tuple[Rule, ClockResult]]] = field(default_factory=list)  # per fact, its running/met clocks
+    # per fact, its running/met clocks (None: 无法计算, the calendar lacks the year)
+    clocks: list[list[tuple[Rule, ClockResult | None]]] = field(default_factory=list)
     fines: list[FineEntry] = field(default_factory=list)
     sheets: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -98,7 +99,7 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
     sample_entries: list[tuple[Fact, Rule]] = []
     periodic_entries: list[tuple[Fact, Rule]] = []
     for fact, rules in zip(facts, out.matches):
-        clocks: list[tuple[Rule, ClockResult]] = []
+        clocks: list[tuple[Rule, ClockResult | None]] = []
         for rule in rules:
             then = rule.then
             if then.ladder is not None:
@@ -120,7 +121,7 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
                     out.findings.append(Finding(rule.policy, rule.id, "规则参数", fact.subject, str(exc), "错误",
                                                 sources=tuple(fact.sources), citation=rule.citation,
                                                 matter=fact.matter, details={"state": "无法计算"}))
-                    clocks.append((rule, None))  # type: ignore[arg-type]  (the SLA sheet shows 无法计算)
+                    clocks.append((rule, None))  # the SLA sheet shows 无法计算
                     continue
                 if clock is None:
                     continue
@@ -213,7 +214,7 @@ def _reportable(rule: Rule, clock: ClockResult | None, fact: Fact, recent: datet
             return clock.state == OVERDUE
         if report == "breach" and not clock.breached:
             return False
-        return clock.running or recent is None or clock.met_at >= recent
+        return clock.met_at is None or recent is None or clock.met_at >= recent  # running, or met recently
     return fact.closed_at is None or recent is None or fact.closed_at >= recent
 
 
@@ -237,7 +238,9 @@ def _issue_document(finding: Finding, rule: Rule, fact: Fact, ctx: Context, cata
                     extra: dict) -> None:
     """One document per subject and rule, numbered once; later nights only point back to it."""
     register = ctx.register
-    spec = catalogue.documents[rule.then.document]
+    document = rule.then.document
+    assert document is not None  # called only for a rule whose outcome names a document
+    spec = catalogue.documents[document]
     subject = fact.subject or ""
     item = f"{rule.id}|{fact.matter or ''}"
     notice = register.tonight(subject, spec.prefix, item)
@@ -247,7 +250,7 @@ def _issue_document(finding: Finding, rule: Rule, fact: Fact, ctx: Context, cata
             finding.message += f"（已于 {earlier.as_of} 以 {earlier.number}《{earlier.document}》发出，本次不重复发出）"
             finding.number = earlier.number
             return
-        notice = register.issue(spec.prefix, spec.number, subject, rule.then.document, 1, ctx.day, [(item, 1)])
+        notice = register.issue(spec.prefix, spec.number, subject, document, 1, ctx.day, [(item, 1)])
     finding.document, finding.number = notice.document, notice.number
     out.notice(notice.document, {
         **fact.doc, **fact.data, **extra, "number": notice.number, "title": notice.document,

@@ -51,9 +51,9 @@ def role_holders(ctx: Context, role: str, month: str) -> list[str]:
     """Who holds ``role`` on the staff sheet for the month (a row without a month counts for every month).
     For a fine, one name is the person charged; none or several is reported, never guessed."""
     ym = (int(month[:4]), int(month[5:7]))
-    return sorted({getattr(s, "name", None) for s in ctx.records.of("staff")
-                   if _norm(getattr(s, "role", None)) == _norm(role)
-                   and getattr(s, "month", None) in (None, ym)} - {None})
+    names = {getattr(s, "name", None) for s in ctx.records.of("staff")
+             if _norm(getattr(s, "role", None)) == _norm(role) and getattr(s, "month", None) in (None, ym)}
+    return sorted(n for n in names if n is not None)
 
 
 def staff_with_role(ctx: Context, role: str, month: str) -> str | None:
@@ -83,9 +83,10 @@ def fines_of(rule: Rule, fact: Fact, ctx: Context, extra: dict | None = None) ->
         unit = Decimal(str(resolve(spec.amount, ctx.params)))
         count = 1
         if spec.per is not None:
-            count = _count(fact, spec.per)
-            if count is None:
+            per = _count(fact, spec.per)
+            if per is None:
                 raise ValueError(f"规则 {rule.id} 的罚款 per: {spec.per} 不是事实 {fact.type} 的整数字段")
+            count = per
             if count <= 0:
                 continue  # nothing to charge (e.g. no unit missing)
         if spec.person is not None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..areas.base import Area, Context, Fact
 from ..record.register import IssuedNotice
-from ..rules.model import LadderSpec, Rule
+from ..rules.model import LadderRef, LadderSpec, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import AreaOutcomes
@@ -42,6 +42,12 @@ def natural_key(text: str | None) -> tuple:
     return tuple((0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in re.split(r"(\d+)", text or "") if p)
 
 
+def _ladder(rule: Rule) -> LadderRef:
+    ref = rule.then.ladder
+    assert ref is not None  # run_ladders is given only the rules whose outcome is a ladder (outcomes.engine)
+    return ref
+
+
 def ladder_specs(ctx: Context, area: Area) -> dict[str, LadderSpec]:
     specs: dict[str, LadderSpec] = {}
     for stem in area.rule_files:
@@ -57,18 +63,18 @@ def run_ladders(area: Area, entries: list[tuple[Fact, Rule]], ctx: Context, cata
     # the highest step each (ladder, subject, matter) reached tonight
     reached: dict[tuple[str, str], dict[str, tuple[Fact, Rule]]] = {}
     for fact, rule in entries:
-        name = rule.then.ladder.name
+        name = _ladder(rule).name
         group = fact.subject or "" if specs[name].per == "subject" else f"{fact.subject}#{fact.matter}"
         matters = reached.setdefault((name, group), {})
         have = matters.get(fact.matter or "")
-        if have is None or have[1].then.ladder.step < rule.then.ladder.step:
+        if have is None or _ladder(have[1]).step < _ladder(rule).step:
             matters[fact.matter or ""] = (fact, rule)
     for (name, group) in sorted(reached, key=lambda k: (k[0], natural_key(k[1]))):
         spec = specs[name]
         items = []
         for matter, (fact, rule) in sorted(reached[(name, group)].items()):
             key = f"{name}|{matter}"
-            items.append(LadderEntry(fact, rule, rule.then.ladder.step, register.highest_step_before(group, key),
+            items.append(LadderEntry(fact, rule, _ladder(rule).step, register.highest_step_before(group, key),
                                      register.issued_before(group, key)))
         held = max([max(e.prev, e.earlier.step or 0) if e.earlier else e.prev for e in items], default=0)
         due = [e for e in items if e.prev == 0 or (e.step > e.prev and e.step >= held)]
@@ -84,7 +90,7 @@ def run_ladders(area: Area, entries: list[tuple[Fact, Rule]], ctx: Context, cata
         for e in due:  # the same decision on a re-run of the night (the register is read as of the night before)
             e.listed = notice is not None
         for e in items:
-            if e.listed:
+            if e.listed and notice is not None:  # listed: only when there is a notice
                 out.findings.append(make_finding(e.rule, e.fact, ctx, {"step": e.step}, document=notice.document,
                                                  number=notice.number))
             else:

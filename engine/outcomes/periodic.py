@@ -69,6 +69,7 @@ def run_periodic(area: Area, entries: list[tuple[Fact, Rule]], derived: Derived,
     register = ctx.register
     for fact, rule in entries:
         spec = rule.then.periodic
+        assert spec is not None  # run_periodic is given only the rules whose outcome is periodic (outcomes.engine)
         due_day = int(resolve(spec.day, ctx.params))
         seen_key = f"{rule.id}|seen"
         first = register.marked_on(seen_key, "periodic", rule.id)
@@ -103,7 +104,9 @@ def _selected(rule: Rule, derived: Derived, ctx: Context) -> list[Fact]:
     """The facts the periodic document covers: the rule's ``select`` condition, evaluated by the rules engine."""
     from ..rules.adapter import compile_condition, evaluate
 
-    select = rule.then.periodic.select
+    spec = rule.then.periodic
+    assert spec is not None  # a rule from run_periodic's entries
+    select = spec.select
     if not select:
         return list(derived.facts)
     condition = compile_condition(select, ctx.params, f"规则 {rule.id} periodic.select")

@@ -117,6 +117,7 @@ def run_samples(entries: list[tuple[Fact, Rule]], ctx: Context, out: "AreaOutcom
     rules: dict[str, Rule] = {}
     for fact, rule in entries:
         spec = rule.then.sample
+        assert spec is not None  # run_samples is given only the rules whose outcome is a sample (outcomes.engine)
         target = target_period(spec.every, spec.period, ctx.day)
         if spec.date_field:
             when = _as_date(fact.data.get(spec.date_field))
@@ -132,6 +133,7 @@ def run_samples(entries: list[tuple[Fact, Rule]], ctx: Context, out: "AreaOutcom
     for (rule_id, group, (start, end)) in sorted(groups):
         rule = rules[rule_id]
         spec = rule.then.sample
+        assert spec is not None  # as above
         group_text = "|".join(group)
         mark = f"{rule_id}|{start.isoformat()}|{group_text}"
         candidates = groups[(rule_id, group, (start, end))]
