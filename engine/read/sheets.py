@@ -23,6 +23,7 @@ it reads), the rows skipped with their reasons, and notes for the inventory.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .kinds import ADDRESS_WORDS, KINDS, FieldSpec, KindSpec, address_part, field_for_header, norm_header
@@ -321,10 +322,10 @@ def _alias_of(f: FieldSpec, normed: str) -> str:
 
 
 def _resolve_unit(block: Block, parts: dict[str, list[int]], unit_cands: list[tuple[int, int]], taken: set[int]):
-    building = (parts.get("building") or [None])[0]
-    stairwell = (parts.get("stairwell") or [None])[0]
-    room = (parts.get("room") or [None])[0]
-    shop = (parts.get("shop") or [None])[0]
+    building = parts["building"][0] if parts.get("building") else None
+    stairwell = parts["stairwell"][0] if parts.get("stairwell") else None
+    room = parts["room"][0] if parts.get("room") else None
+    shop = parts["shop"][0] if parts.get("shop") else None
     word_cols = {c for lst in parts.values() for c in lst}
     full = sorted((p, c) for p, c in unit_cands if c not in word_cols)  # 房屋编号, 户号, 物业编号 …
     if room is None and full:
@@ -429,6 +430,7 @@ def _closeness(m: Match) -> tuple:
 def best_match(grid: SheetGrid, mapping: SheetMapping | None = None) -> Match | None:
     """The best (kind, header row) for the sheet; when no kind has all its required fields, the closest one."""
     kinds = [KINDS[mapping.kind]] if mapping and mapping.kind else list(KINDS.values())
+    candidates: Sequence[int]
     if mapping and mapping.header_row:
         candidates = [mapping.header_row - 1]
     else:
@@ -500,6 +502,7 @@ def _parts(m: Match, grid: SheetGrid, file: str, mapping: SheetMapping | None, r
                                                   dict(constants), dict(b.fallbacks), label)))
             continue
         w = kind.wide
+        assert w is not None  # a block has wide (per-item) columns only when its kind has a wide layout
         hint, year, source = _period_hint(grid, m.row, file)
         for c, item, group, period in b.wide:
             consts = dict(constants)
@@ -510,9 +513,8 @@ def _parts(m: Match, grid: SheetGrid, file: str, mapping: SheetMapping | None, r
             if group and w.note:
                 consts.setdefault(w.note, group)
             if period is not None:
-                y, mo = period
-                if not y:
-                    y = year
+                written_year, mo = period
+                y = written_year or year
                 if y:
                     consts[w.period] = (y, mo)
                 else:
@@ -619,7 +621,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
                 skipped.setdefault("表格外备注", []).append(r + 1)
             elif wide:
                 skipped.setdefault("宽表各项金额均为空（无应收）", []).append(r + 1)
-            elif single:
+            elif single and part0 is not None:  # single: exactly one part
                 part0.rows.append(RawRow(r + 1, cells, row_errors))  # validation reports what is missing
                 data_rows.append(r + 1)
             else:
@@ -631,7 +633,7 @@ def split_sheet(grid: SheetGrid, m: Match, file: str = "", mapping: SheetMapping
             skipped.setdefault("表格外备注", []).append(r + 1)
             continue
         raw = RawRow(r + 1, cells, row_errors)
-        if single:
+        if single and part0 is not None:
             part0.rows.append(raw)
             data_rows.append(r + 1)
             continue
