@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .base import Fact, FactType
+
+if TYPE_CHECKING:
+    from ..validate import GenericRecord, Record
 
 BLANK = {"", "/", "-", "—", "－", "／"}
 
@@ -54,7 +57,7 @@ def flag(value, no_words: Iterable) -> bool | None:
 
 def gap_facts(records: list, policy: str, ledger: str, needed: dict[str, str], checks: str) -> list[Fact]:
     """One ``column_gap`` fact per sheet of ``records`` that lacks any of ``needed`` (field → column label)."""
-    sheets: dict[tuple[str, str], object] = {}
+    sheets: dict[tuple[str, str], Record | GenericRecord] = {}
     for rec in records:
         sheets.setdefault((rec.ref.file, rec.ref.sheet), rec)
     out = []

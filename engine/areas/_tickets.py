@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from ..findings import cell_finding
 from ..outcomes.engine import fmt_time
 from ..outcomes.sample import previous_period
-from ..validate import Records
+from ..validate import Records, Ticket
 from .base import Context, Derived, Fact, FactType
 
 TIME_FIELDS = ("received_at", "dispatched_at", "agreed_at", "replied_at", "progress_at", "completed_at",
@@ -75,7 +75,7 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
     from ..render.mask import mask_name
 
     out = Derived()
-    by_id = {}
+    by_id: dict[str, Ticket] = {}
     for t in records.of("tickets"):
         if t.ticket_id in by_id:
             first = by_id[t.ticket_id]
@@ -110,7 +110,7 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
             out.findings.append(cell_finding(t.ref.cell("related_ticket", t.related_ticket),
                                              "关联工单在台账中找不到，无法判断是否二次投诉或返修", "unknown-related",
                                              subject=t.ticket_id, severity="警告"))
-        earlier = related is not None and related.received_at <= t.received_at
+        earlier = related if related is not None and related.received_at <= t.received_at else None
         promised = (t.agreed_at - t.received_at) / timedelta(days=1) if t.agreed_at else 0.0
         report_by, report_by_text = _report_by(t.received_at, ctx.params)
         data = {
@@ -119,8 +119,8 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
             "other_department": bool(t.department) and t.department not in own,
             "completed": done is not None,
             "related_ticket": t.related_ticket or "",
-            "related_kind": related.kind if earlier else "none",
-            "related_completed": bool(earlier and related.completed_at and related.completed_at <= t.received_at),
+            "related_kind": earlier.kind if earlier else "none",
+            "related_completed": bool(earlier and earlier.completed_at and earlier.completed_at <= t.received_at),
             "promised_days": round(promised, 2), "promised_days_text": f"{promised:.1f}",
             "agreed_text": fmt_time(t.agreed_at), "postponements": t.postponements or 0,
             "records_arrival": "arrived_at" in t.ref.columns,

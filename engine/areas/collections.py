@@ -24,8 +24,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from ..validate import Records, owners_by_unit
+from ..validate import GenericRecord, Records, owners_by_unit
 from .base import Area, Context, Derived, Fact, FactType
 from .fees import default_due_date
 
@@ -114,7 +115,7 @@ class Entry:
     new_contact: bool
     instructed: bool
     remote: bool
-    rec: object
+    rec: GenericRecord  # the 催缴记录 row (a vocabulary kind)
     unit_display: str = ""
     category: str | None = None
 
@@ -125,8 +126,8 @@ class Entry:
 
 @dataclass
 class Debt:
+    oldest_due: date  # the earliest due date of the unpaid obligations
     outstanding: Decimal = ZERO
-    oldest_due: date | None = None
     periods: set = field(default_factory=set)
     refs: list = field(default_factory=list)  # the fee rows (RowRef) of the unpaid obligations
     display: str = ""
@@ -188,9 +189,9 @@ def debts(records: Records, ctx: Context) -> tuple[dict[str, Debt], dict[tuple[s
             continue
         d = out.get(unit)
         if d is None:
-            d = out[unit] = Debt(display=shown)
+            d = out[unit] = Debt(oldest_due=due, display=shown)
         d.outstanding += amount - paid
-        d.oldest_due = due if d.oldest_due is None else min(d.oldest_due, due)
+        d.oldest_due = min(d.oldest_due, due)
         d.periods.add(period)
         d.refs.extend(refs if isinstance(refs, list) else (refs,))
     return out, paid_by_day
@@ -200,16 +201,16 @@ def log_entries(records: Records, params: dict) -> dict[str, list[Entry]]:
     remote_words = tuple(params.get("remote_payment_words") or ())
     out: dict[str, list[Entry]] = defaultdict(list)
     for rec in records.of("collections"):
-        x = rec.__pydantic_extra__ or {}  # the fields of a vocabulary kind (attribute access is slow per row)
+        x: dict[str, Any] = rec.__pydantic_extra__ or {}  # the fields of a vocabulary kind (attribute access is slow per row)
         get = x.get
         note = get("note") or ""
         methods = methods_of(get("method"))
         instruction = get("instruction")
         if not methods and note:
             methods = methods_of(note)
-        unit = get("unit")
+        unit = x["unit"]  # unit and date are required: a row without them was reported and not kept
         out[unit.key].append(Entry(
-            day=get("date"), methods=methods, klass=class_of(get("category")), promised=get("promised_date"),
+            day=x["date"], methods=methods, klass=class_of(get("category")), promised=get("promised_date"),
             staff=(get("staff") or "").strip(), reviewed=_filled(get("reviewed_by")), approved=_filled(get("approved_by")),
             photographed=_filled(get("photo")) or (bool(note) and any(w in note for w in _PHOTO_WORDS)),
             new_contact=_filled(get("new_contact")) or (bool(note) and any(w in note for w in _CONTACT_WORDS)),
@@ -265,7 +266,7 @@ def derive(records: Records, ctx: Context) -> Derived:
                 "outstanding_text": f"{debt.outstanding:,.2f}"}
         src = debt.sources(20)
         last = entries[-1].text() if entries else "无"
-        if debt.oldest_due is not None and debt.oldest_due <= w_end:
+        if debt.oldest_due <= w_end:
             called = any(w_start <= e.day <= w_deadline for e in entries)
             out.facts.append(Fact("first_call", unit, {
                 **base, "window_text": f"{w_start:%Y-%m-%d}至{w_end:%Y-%m-%d}", "deadline": f"{w_deadline:%Y-%m-%d}",
@@ -349,7 +350,7 @@ def _class_run(entries: list[Entry]) -> tuple[str | None, date | None, Entry | N
 def _follow_ups(unit: str, base: dict, entries: list[Entry], day: date, lookback: int, daily_methods: set,
                 last: str) -> list[Fact]:
     klass, since, latest = _class_run(entries)
-    if klass is None:
+    if klass is None or since is None:  # both or neither: the run's class and its first day
         return []
     facts = []
     after = [e for e in entries if e.day >= since]

@@ -25,7 +25,7 @@ from ..derive.calendar import END_OF_DAY
 from ..findings import cell_finding
 from ..outcomes.engine import duration_text, fmt_time
 from ..render.mask import mask_name
-from ..validate import Records
+from ..validate import GenericRecord, Records
 from .base import Area, Context, Derived, Fact, FactType
 
 STAFF, OUTSIDER, UNKNOWN = "员工", "非物业人员", "无法判断"
@@ -119,7 +119,7 @@ def loan_facts(records: Records, ctx: Context, staff: set[str], out: Derived) ->
             memo[key] = _has_word(text, which)
         return memo[key]
     as_of = ctx.as_of
-    seen: dict[tuple, object] = {}
+    seen: dict[tuple, GenericRecord] = {}
     facts = []
     for loan in records.of("keys"):
         lent = loan.lent_at

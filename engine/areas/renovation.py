@@ -180,7 +180,7 @@ def derive(records: Records, ctx: Context) -> Derived:
     out = Derived()
     params, day, as_of = ctx.params, ctx.day, ctx.as_of
     owners = owners_by_unit(records)
-    handovers = [o.handover_date for o in owners.values() if getattr(o, "handover_date", None)]
+    handovers = [h for o in owners.values() if (h := getattr(o, "handover_date", None))]
     estate_first = min(handovers) if handovers else None
 
     renovations = sorted((_Row(r) for r in records.of("renovations")), key=lambda r: (r.unit.key, r.start_date))
@@ -224,7 +224,7 @@ def _renovation_fact(r, ctx: Context) -> Fact:
     shutoff_at = getattr(r, "shutoff_at", None)
     applied = getattr(r, "shutoff_applied_on", None)
     shutoff = shutoff_at is not None and shutoff_at <= ctx.as_of
-    lead = (shutoff_at.date() - applied).days if shutoff and applied is not None else None
+    lead = (shutoff_at.date() - applied).days if shutoff_at is not None and shutoff and applied is not None else None
     shutoff_text = ""
     if shutoff:
         shutoff_text = f"{shutoff_at:%Y-%m-%d %H:%M} 关闭水电，" + (
@@ -311,8 +311,9 @@ def _violations(records: Records, ctx: Context, out: Derived, renovation_of, own
         done = [t for t, needed in ((times["topped_up_at"], has_deduction),
                                     (times["resolved_at"], cls in rect_classes)) if needed]
         closed = None
-        if all(t is not None and t.date() <= day for t in done):
-            closed = max(done) if done else start
+        done_at = [t for t in done if t is not None]
+        if len(done_at) == len(done) and all(t.date() <= day for t in done_at):  # every needed step done by the night
+            closed = max(done_at) if done_at else start
         owner = owners.get(unit)
         owner_name = owner.owner_name if owner else (getattr(reno, "owner_name", None) if reno else None)
         doc = {
@@ -387,7 +388,7 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
     missing_years: set[int] = set()
     windows = {k: _windows(hours_of(k, params)) for k in ("工作日", "调休上班日", "双休日", "法定节假日", "首期入伙")}
     kinds: dict[date, str | None] = {}  # day → 工作日 / 调休上班日 / 双休日 / 法定节假日 (None: no calendar data)
-    renos: dict[tuple[str, date], object] = {}
+    renos: dict[tuple[str, date], _Row | None] = {}
     for p in records.of("renovation_patrols"):
         x = _fields(p)
         at = x["patrolled_at"]
@@ -440,9 +441,9 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
                               doc={"unit": unit.display}, closed_at=at))
 
     # V5: every day of the window on which a unit was under renovation
-    for unit, renos in by_unit.items():
+    for unit, unit_renos in by_unit.items():
         days: set[date] = set()
-        for r in renos:
+        for r in unit_renos:
             end = min(getattr(r, "end_date", None) or last, last)
             d = max(r.start_date, first)
             while d <= end:
@@ -469,10 +470,10 @@ def _patrols(records: Records, ctx: Context, out: Derived, renovation_of, by_uni
             continue  # not yet on the vacant list in that period
         if any(r.start_date <= start for r in by_unit.get(unit, ())):
             continue  # under renovation since before the period: patrolled as a renovation, no longer vacant
-        inside = [r for r in rows if start <= r.patrolled_at.date() <= end]
+        inspected = [r for r in rows if start <= r.patrolled_at.date() <= end]
         out.facts.append(Fact("vacant", unit, {"unit_display": rows[0].unit.display, "period_text": text,
-                                               "inspections": len(inside)},
-                              tuple(r.ref.whole_row() for r in (inside or rows[-1:])), text,
+                                               "inspections": len(inspected)},
+                              tuple(r.ref.whole_row() for r in (inspected or rows[-1:])), text,
                               doc={"unit": rows[0].unit.display}, closed_at=datetime.combine(end, END_OF_DAY)))
 
 

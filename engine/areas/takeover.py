@@ -195,7 +195,7 @@ def _inspection_facts(inspections: list["_Insp"], rechecks, site_of, people: _Pe
     by_day: dict[tuple[str, date], dict[tuple[str, str], Any]] = defaultdict(dict)  # every 合格 item, by day
     keep = ctx.day - timedelta(days=int(params.get("closed_lookback_days", lookback)))
     sheets: dict[tuple[str, str, date, str], list] = {}
-    checked = defaultdict(lambda: [0, 0])  # site → [re-checked, failed]
+    checked: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])  # site → [re-checked, failed]
     unsealed: set[str] = set()
     open_left: set[tuple[str, date]] = set()
     who_at = {}
