@@ -19,7 +19,7 @@ from .areas import Context, registry
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .outcomes.catalogue import load_documents
-from .outcomes.engine import apply_area, clock_sheets
+from .outcomes.engine import apply_area, clock_sheets, for_clock_sheets
 from .read import read_ledgers
 from .read.ledgers import missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
@@ -109,7 +109,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                 if area.finish is not None:
                     derived = area.finish(derived, outcomes, ctx)
                 night.add(derived, outcomes)
-                results.append((area, derived, outcomes))
+                results.append(for_clock_sheets(area, derived, outcomes))  # the rest of its facts can go
             night.sheets.update(clock_sheets(results, ctx.params))
             night.add(*settle_fines(night.fines, ctx, catalogue))  # the fines register (T13): 员工过失单, 扣罚汇总
         del records, ctx, results  # past the rules only the findings and documents are needed

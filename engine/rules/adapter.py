@@ -101,25 +101,37 @@ def evaluate(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:
     """For each fact, the names of the conditions it satisfies, in the order the conditions were given.
 
     Only the fields the conditions read are sent to the engine (it serialises every fact to JSON).
+    ``facts`` may be any iterable of mappings (read once: a generator keeps only one fact's view alive).
+    Facts that match the same rules share one result list: do not change it in place.
     """
     order = {name: i for i, name in enumerate(conditions)}
     used = sorted(_fields(list(conditions.values())))
-    if not facts or not conditions:
+    if not conditions:
         return [[] for _ in facts]
     # A rule reads only the fields it names, so facts that agree on those fields match the same rules:
     # the engine sees each distinct combination once (a night's 40,000 tickets are a few hundred of them).
+    # A fact's key is its values of those fields with their types (1, 1.0 and True stay apart), made
+    # without building its payload; an unhashable value (a list) falls back to the payload's JSON text.
     distinct: dict[tuple, int] = {}
     slot = []
     payloads: list[dict] = []
     for fact in facts:
-        payload = {k: _json_value(fact[k]) for k in used if fact.get(k) is not None}
-        key = tuple((k, repr(v)) for k, v in payload.items())
-        if key not in distinct:
-            distinct[key] = len(payloads)
-            payloads.append(payload)
-        slot.append(distinct[key])
-    unique = _evaluate_distinct(conditions, payloads)
-    return [sorted(unique[i], key=order.__getitem__) for i in slot]
+        values = tuple(map(fact.get, used))
+        try:
+            key = (values, tuple(map(type, values)))
+            index = distinct.get(key)
+        except TypeError:
+            payload = {k: _json_value(v) for k, v in zip(used, values) if v is not None}
+            key = ("json", tuple((k, repr(v)) for k, v in payload.items()))
+            index = distinct.get(key)
+        if index is None:
+            index = distinct[key] = len(payloads)
+            payloads.append({k: _json_value(v) for k, v in zip(used, values) if v is not None})
+        slot.append(index)
+    if not payloads:
+        return []
+    unique = [sorted(names, key=order.__getitem__) for names in _evaluate_distinct(conditions, payloads)]
+    return [unique[i] for i in slot]
 
 
 def _evaluate_distinct(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:

@@ -40,8 +40,9 @@ def _conditions(rule_file: RuleFile, params: dict[str, Any]) -> dict[str, dict]:
     }
 
 
-def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts: list[dict], day: date) -> list[list[Rule]]:
-    """For each fact, the rules of ``rules/<stem>.yaml`` (one or several files) it satisfies, in file order."""
+def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts, day: date) -> list[list[Rule]]:
+    """For each fact, the rules of ``rules/<stem>.yaml`` (one or several files) it satisfies, in file order.
+    ``facts``: an iterable of mappings, read once."""
     params = book.params_at(day)
     conditions, by_id = {}, {}
     for stem in (stems,) if isinstance(stems, str) else stems:
@@ -49,7 +50,14 @@ def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts: list[dict],
         conditions.update(_conditions(rule_file, params))
         by_id.update({r.id: r for r in rule_file.model.rules})
     fired = evaluate(conditions, facts)
-    return [[by_id[name] for name in names] for names in fired]
+    rules_of: dict[int, list[Rule]] = {}  # facts matching the same rules share their names' list
+    out = []
+    for names in fired:
+        rules = rules_of.get(id(names))
+        if rules is None:
+            rules = rules_of[id(names)] = [by_id[name] for name in names]
+        out.append(list(rules))
+    return out
 
 
 def _example_files(book: RuleBook, rule_file: RuleFile, fact_type) -> list[RuleFile]:
