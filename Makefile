@@ -1,6 +1,6 @@
 # wuye — 物业客服部合规引擎
 # make demo   安装并在示例台账上运行一次夜间检查（输出在 outputs/）
-# make test   运行全部测试
+# make test   类型检查（mypy）并运行全部测试
 # make fuzz   2,000 个随机生成的台账文件夹（模糊测试），结束时打印统计
 # make bench  20,000 户规模基准测试
 
@@ -28,7 +28,9 @@ $(STAMP): pyproject.toml
 demo: install
 	$(VENV)/bin/wuye demo
 
+# the type checker first (configuration in pyproject.toml [tool.mypy]): a type error fails the build like a test
 test: install
+	$(PY) -m mypy engine
 	$(PY) -m pytest
 
 # 2,000 generated ledger folders (WUYE_FUZZ_EXAMPLES=N for more or fewer); prints the figures at the end
