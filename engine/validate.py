@@ -179,7 +179,7 @@ class GenericRecord:
             return NotImplemented
         return self.ref == other.ref and self.__pydantic_extra__ == other.__pydantic_extra__
 
-    __hash__ = None  # type: ignore[assignment]  (mutable, like the pydantic model it replaces)
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the pydantic model it replaces (Python's own idiom)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.__pydantic_extra__.items())

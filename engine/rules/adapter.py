@@ -118,7 +118,7 @@ def evaluate(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:
     for fact in facts:
         values = tuple(map(fact.get, used))
         try:
-            key = (values, tuple(map(type, values)))
+            key: tuple = (values, tuple(map(type, values)))
             index = distinct.get(key)
         except TypeError:
             payload = {k: _json_value(v) for k, v in zip(used, values) if v is not None}
