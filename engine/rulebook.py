@@ -192,8 +192,8 @@ def _quote(text: str, pos: int, before: int = 40, after: int = 220) -> str:
 def _load_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path.name} 无法读取: {exc}") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleFileError(f"{path.name} 无法读取: {exc}（请用 UTF-8 保存）") from exc
 
 
 def rule_files(folder: Path) -> list[tuple[Path, dict]]:

@@ -183,9 +183,6 @@ def test_owner_template_example_row_is_not_data_and_stairwell_is_not_the_room(tm
     assert owner.unit.key == "1-2-1502" and owner.owner_name == "张三"
 
 
-@pytest.mark.xfail(reason="engine/read/workbook.py reports empty text cells of an .xls written by NPOI as "
-                          "公式未计算 (xlrd cannot tell them from an uncalculated formula): 11 false formula errors",
-                   strict=False)
 def test_tenant_list_vacant_units_are_not_errors():
     _, records, findings, sheets = _read("JerryForNet-wuye")
     s = sheets[("tenants_201801.xls", "Sheet0")]

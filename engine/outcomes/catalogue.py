@@ -34,7 +34,10 @@ def load_documents(forms: Path) -> Catalogue:
         catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise FormsError(f"文书目录 {path} 无法使用: {exc}") from exc
+    from ..render.safe import check_template
+
     for title, spec in catalogue.documents.items():
         if not (Path(forms) / spec.template).exists():
             raise FormsError(f"{path.name}: 《{title}》的模板 {spec.template} 不在 {forms} 中")
+        check_template(Path(forms) / spec.template)  # not a .docx, or a broken {{ }} tag: say which, before the night
     return catalogue

@@ -103,6 +103,10 @@ def read_ledgers(folder: Path) -> Ledgers:
 def _read_grid(out: Ledgers, file: str, grid, mapping) -> None:
     entry: dict = {"file": file, "sheet": grid.name, "kind": None, "rows": len(grid.rows)}
     out.inventory.append(entry)
+    for problem in getattr(grid, "problems", ()):  # e.g. two sheets with one name: both read, and said so
+        out.findings.append(Finding(policy="DATA", rule="DATA-sheet-name", category="数据问题", subject=None,
+                                    severity="警告", message=f"{file} › {grid.name}: {problem}",
+                                    sources=(Source(file, grid.name, 0),)))
     if mapping and mapping.ignore:
         entry["status"] = "按映射文件忽略" + (f"（{mapping.reason}）" if mapping.reason else "")
         return

@@ -428,6 +428,27 @@ def _scan_full(data: bytes) -> _Scan:
 
 # ------------------------------------------------------------------ xls
 
+def _xls_formula_cells(book, index: int) -> set[tuple[int, int]] | None:
+    """The (row, col) of every FORMULA record (0x0006) in the sheet's BIFF substream, read from xlrd's copy of
+    the workbook stream (xlrd itself does not say which cells are formulas). None when that cannot be done:
+    then every empty text cell is treated as a possible uncalculated formula, as before."""
+    import struct
+
+    try:
+        mem, pos = book.mem, book._sh_abs_posn[index]
+        out: set[tuple[int, int]] = set()
+        while pos + 4 <= len(mem):
+            code, length = struct.unpack_from("<HH", mem, pos)
+            if code == 0x0006 and length >= 4:
+                out.add(struct.unpack_from("<HH", mem, pos + 4))
+            elif code == 0x000A:  # EOF of the sheet's substream
+                return out
+            pos += 4 + length
+        return out
+    except Exception:  # pragma: no cover - an xlrd without these internals
+        return None
+
+
 def _xls_scans(path: Path, names: list[str]):
     import xlrd
     from xlrd.biffh import error_text_from_code
@@ -445,6 +466,7 @@ def _xls_scans(path: Path, names: list[str]):
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表「{names[index]}」无法读取: {_short(exc)}") from exc
             scan = _Scan(rows=sheet.nrows)
+            formulas = _xls_formula_cells(book, index)
             for r in range(sheet.nrows):
                 types = sheet.row_types(r)
                 if len(types) > scan.cols:
@@ -454,8 +476,10 @@ def _xls_scans(path: Path, names: list[str]):
                         scan.errors[(r, c)] = error_text_from_code.get(sheet.cell_value(r, c), "#错误")
                     elif ctype == xlrd.XL_CELL_BOOLEAN:
                         scan.booleans[(r, c)] = bool(sheet.cell_value(r, c))
-                    elif ctype == xlrd.XL_CELL_TEXT and sheet.cell_value(r, c) == "":
-                        # only a formula leaves an empty text result: one never calculated looks exactly like this
+                    elif ctype == xlrd.XL_CELL_TEXT and sheet.cell_value(r, c) == "" and (
+                            formulas is None or (r, c) in formulas):
+                        # a formula never calculated reads as empty text; an empty text cell that is no formula
+                        # (NPOI writes them) is just blank
                         scan.errors[(r, c)] = "公式未计算"
             book.unload_sheet(index)
             yield scan, None

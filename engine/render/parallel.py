@@ -10,6 +10,7 @@ measured slower: their imports then compete with the rules for the cores.)
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -26,7 +27,10 @@ class Workers:
     def __init__(self, enabled: bool):
         self._pool: ProcessPoolExecutor | None = None
         if enabled:
-            self._pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+            from ..record.lock import die_with_parent  # a worker dies with the run that started it
+
+            self._pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent, initargs=(os.getpid(),))
             for _ in range(WORKERS):
                 self._pool.submit(_warm_up)
 

@@ -127,6 +127,12 @@ def load_rule_file(path: Path) -> RuleFile:
         model = RuleFileModel.model_validate(raw)
     except ValidationError as exc:
         raise RuleFileError(_pydantic_message(exc, raw, path.name)) from None
+    for name, param in model.parameters.items():
+        for i, v in enumerate(param.values):
+            problem = param.shape_problem(v.value)
+            if problem:
+                where = line_of(raw, ("parameters", name, "values", i, "value"))
+                raise RuleFileError(f"{path.name}:{where}: parameters.{name}: {problem}（自 {v.from_} 起）")
     for loc, text in _walk_strings(raw):
         if threatens_utilities(text):
             raise RuleFileError(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,6 +19,9 @@ def threatens_utilities(text: str) -> bool:
 
 Scalar = Union[bool, int, float, str, date]
 SEVERITIES = ("严重", "错误", "警告", "提示")
+SHAPES = {"scalar": "一个数字", "list": "数字列表", "table": "数字表"}
+NUMERIC_UNITS = {"元", "天", "小时", "日", "比例", "月", "工作日", "次", "分钟", "每日比例", "自然日", "级", "毫米",
+                 "年", "学时", "%", "个", "张", "户", "人", "周", "份"}
 
 
 class Strict(BaseModel):
@@ -44,6 +47,7 @@ class Parameter(Strict):
     citation: str = Field(min_length=3)
     company_setting: bool = False
     note: str = ""
+    shape: Literal["scalar", "list", "table"] = "scalar"  # for numeric units: one number, a list, or a table
     values: list[ParamValue] = Field(min_length=1)
 
     @field_validator("values")
@@ -54,6 +58,18 @@ class Parameter(Strict):
             if prev.to is None or prev.to >= nxt.from_:
                 raise ValueError(f"生效期重叠: 自 {prev.from_} 起的值与自 {nxt.from_} 起的值重叠（前者须写 to 且早于后者开始日）")
         return ordered
+
+    def shape_problem(self, value) -> str | None:
+        """Why a value does not fit a parameter counted in 天, 元, 小时, 比例 … (one number, or — where ``shape``
+        says so — a list or a table of numbers): "十五天", or [1, 2] for a day of the month."""
+        if self.unit.split("（")[0] not in NUMERIC_UNITS:
+            return None
+        want = {"scalar": (int, float), "list": (list,), "table": (dict,)}[self.shape]
+        if isinstance(value, bool) or not isinstance(value, want):
+            return f"参数单位是{self.unit}，值应为{SHAPES[self.shape]}，却是 {value!r}"
+        items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else [value]
+        bad = [x for x in items if isinstance(x, bool) or not isinstance(x, (int, float))]
+        return f"参数单位是{self.unit}，值应为数字，却是 {bad[0]!r}" if bad else None
 
     def at(self, day: date):
         for v in self.values:
