@@ -234,6 +234,9 @@ def _parse_column(values: list, parser) -> list:
             try:
                 parsed = parser(v)
             except CellError as exc:
+                # kept as the cell's result, without its traceback: that would keep this frame and its
+                # callers' alive (the night's records with them) while the cyclic collector is off
+                exc.__traceback__ = exc.__context__ = exc.__cause__ = None
                 parsed = exc
         try:
             memo[v] = parsed
