@@ -96,7 +96,7 @@ def _run(ledgers: Path, rules: Path | None, out: Path, forms: Path | None, as_of
                 bar.label = stage
                 bar.update(1)
         try:
-            result = run_night(ledgers, rules, out, as_of, forms, progress=progress, workers=True)
+            result = run_night(ledgers, rules, out, as_of, forms, progress=progress, workers=True, collect=False)
         finally:
             if show_bar:
                 bar.__exit__(None, None, None)

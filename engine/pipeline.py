@@ -63,9 +63,11 @@ class _Timer:
 
 
 def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date | None = None,
-              progress: Callable[[str], None] | None = None, workers: bool = False) -> RunResult:
+              progress: Callable[[str], None] | None = None, workers: bool = False,
+              collect: bool = True) -> RunResult:
     """One night. ``workers``: render a large night's documents in worker processes (the CLI turns it on;
-    a library call or a plain script runs everything in this process)."""
+    a library call or a plain script runs everything in this process). ``collect``: free the night's garbage
+    before returning (a process that exits right after, like the CLI, may skip it)."""
     # The night builds millions of small objects and no reference cycles worth collecting: the cyclic
     # garbage collector would spend half the run scanning them (measured: validation 3.1 s → 1.5 s).
     was_enabled = gc.isenabled()
@@ -74,6 +76,11 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
         return _run_night(Path(ledgers), Path(rules), Path(out), as_of, Path(forms), today or date.today(),
                           progress, workers)
     finally:
+        # the night's reference cycles (durable-rules' actions, Jinja's compiled templates …) were never
+        # collected while the collector was off: free them now, or a process running many nights grows
+        # by tens of MB a night (measured: 78 MB per small night without this, nothing with it)
+        if collect:
+            gc.collect()
         if was_enabled:
             gc.enable()
 

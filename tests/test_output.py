@@ -119,3 +119,16 @@ def test_the_compiled_template_renders_what_docxtpl_renders(tmp_path):
     theirs = render_bytes(template, {"notices": [notice], "company": company})
     assert document_text(tmp_path / "ours.docx") == document_text(theirs)
     assert "王<&>建国" in document_text(theirs) and "账号 <1202>" in document_text(theirs)
+
+
+def test_many_nights_in_one_process_do_not_grow_without_bound(tmp_path, night):
+    """The collector is off during a night; its reference cycles are freed before run_night returns."""
+    import gc
+
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-11", 250, None, None, None]])
+    night(ledgers, tmp_path / "o0", "2026-11-20")
+    gc.collect()
+    before = len(gc.get_objects())
+    for i in range(1, 4):
+        night(ledgers, tmp_path / f"o{i}", "2026-11-20")
+    assert len(gc.get_objects()) - before < 20_000  # was hundreds of thousands of uncollected objects a night
