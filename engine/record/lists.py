@@ -27,13 +27,13 @@ def counts_of(findings: list[Finding]) -> dict[str, dict[str, int]]:
 
 def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: datetime, inventory: list[dict],
                 status=None) -> None:
-    data = []
-    for f in findings:
-        item = f.to_json()
-        item["message"] = scrub(item["message"])
-        item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
-        data.append(item)
-    write_json_list(folder / "findings.json", data)
+    def data():  # one finding at a time into findings.json
+        for f in findings:
+            item = f.to_json()
+            item["message"] = scrub(item["message"])
+            item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
+            yield item
+    write_json_list(folder / "findings.json", data())
     summary: list[list] = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
     summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
     summary += [[f"文书：{k}", len(v)] for k, v in sorted(night.notices.items())]

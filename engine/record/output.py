@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .lock import WAIT_SECONDS, output_error, output_lock
 from .register import RUN_MARKER, Register
@@ -174,11 +174,15 @@ def write_json(path: Path, data) -> None:
     tmp.replace(path)
 
 
-def write_json_list(path: Path, items: list) -> None:
-    """A JSON array with one item per line: readable, diffable, and written by the fast C encoder."""
+def write_json_list(path: Path, items: Iterable) -> None:
+    """A JSON array with one item per line: readable, diffable, and written by the fast C encoder.
+    ``items`` may be a generator: each is encoded and written in turn (35,000 findings are never one string)."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write("[\n")
-        fh.write(",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in items))
+        for i, item in enumerate(items):
+            if i:
+                fh.write(",\n")
+            fh.write(json.dumps(item, ensure_ascii=False, default=str))
         fh.write("\n]\n")
     tmp.replace(path)

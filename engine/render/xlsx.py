@@ -14,11 +14,13 @@ LibreOffice, openpyxl and calamine (the tests read them back with openpyxl).
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -160,6 +162,10 @@ class Sheet:
         return out
 
     def xml(self) -> str:
+        return "".join(self.xml_chunks())
+
+    def xml_chunks(self, rows_per_chunk: int = 2000) -> Iterator[str]:
+        """The sheet's XML in pieces of a few thousand rows: a sheet of 40,000 rows is never one string."""
         ncols = len(self.header)
         last_row = max(len(self.rows) + 1, 2)
         last = f"{col_letter(ncols)}{last_row}"
@@ -184,6 +190,9 @@ class Sheet:
             parts.append(f'<row r="{r}">'
                          + "".join(_cell(f"{letter}{r}", v, fmt, ts) for (letter, fmt, ts), v in zip(columns, row))
                          + "</row>")
+            if len(parts) >= rows_per_chunk:
+                yield "".join(parts)
+                parts = []
         parts.append(f'</sheetData><autoFilter ref="A1:{last}"/>')
         if self.choices:
             col, values = self.choices
@@ -198,7 +207,7 @@ class Sheet:
                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
                      '<headerFooter><oddHeader>&amp;L&amp;F › &amp;A</oddHeader>'
                      '<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter></worksheet>')
-        return "".join(parts)
+        yield "".join(parts)
 
 
 _FONT = '<name val="宋体"/><family val="3"/><charset val="134"/>'
@@ -279,6 +288,12 @@ def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
         z.writestr("xl/workbook.xml", book)
         z.writestr("xl/_rels/workbook.xml.rels", book_rels)
         z.writestr("xl/styles.xml", _STYLES)
-        for i, sheet in enumerate(sheets, start=1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", sheet.xml())
+        for i, sheet in enumerate(sheets, start=1):  # streamed into the zip, as writestr would store it
+            info = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", date_time=time.localtime(time.time())[:6])
+            info.compress_type = z.compression
+            info._compresslevel = z.compresslevel  # type: ignore[attr-defined]
+            info.external_attr = 0o600 << 16
+            with z.open(info, "w") as fh:
+                for chunk in sheet.xml_chunks():
+                    fh.write(chunk.encode("utf-8"))
     tmp.replace(path)
