@@ -301,6 +301,7 @@ AREA = Area(
     title="钥匙管理",
     rule_files=("keys",),
     reads=("keys", "staff", "shift_keys"),
+    runs_on=("keys", "shift_keys"),  # a folder with only the shift-key sheet is checked too (K4)
     fact_types=(LOAN, HANDOVER),
     derive=derive,
 )
