@@ -180,6 +180,13 @@ def test_shift_keys_count_mismatch_missing_return_and_checker(tmp_path, night):
     assert fine.subject == "王芳" and fine.details["fine"] == 100.0  # 50 元 × 2 units, to the one who returned
 
 
+def test_a_folder_with_only_the_shift_key_sheet_is_checked(tmp_path, night):
+    d = folder(tmp_path, [loan()], shifts=[["2026-11-19", "夜班", "王芳", 5, None, None, None]])
+    (d / "钥匙借用登记表.xlsx").unlink()  # no key register tonight, only the shift hand-overs
+    r = night(d, tmp_path / "out", "2026-11-20 18:00")
+    assert [f.subject for f in by_rule(r)["K4-2"]] == ["钥匙交接 2026-11-19 夜班"]
+
+
 # -- K5 ---------------------------------------------------------------------------
 
 
