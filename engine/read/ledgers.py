@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import date
 from pathlib import Path
 
@@ -110,8 +111,9 @@ def _read_grid(out: Ledgers, file: str, grid, mapping) -> None:
     if mapping and mapping.ignore:
         entry["status"] = "按映射文件忽略" + (f"（{mapping.reason}）" if mapping.reason else "")
         return
-    filled_rows = sum(1 for row in grid.rows if any(v not in (None, "") and not (isinstance(v, str) and not v.strip())
-                                                     for v in row))
+    # only none / one / more matter here: stop counting at two (a 240,000-row sheet is not scanned twice)
+    filled_rows = sum(1 for _ in islice((row for row in grid.rows if any(
+        v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in row)), 2))
     if not filled_rows:
         entry["status"] = "空表"
         return

@@ -365,8 +365,15 @@ def _score(kind: KindSpec, block: Block) -> tuple[float, list[str], list[str]]:
     return score, found, missing
 
 
-def match_kind(kind: KindSpec, grid: SheetGrid, r: int, mapping: SheetMapping | None = None) -> Match | None:
-    raw = _header_texts(grid, r)
+def match_kind(kind: KindSpec, grid: SheetGrid, r: int, mapping: SheetMapping | None = None,
+               header_cache: dict[int, dict[int, str]] | None = None) -> Match | None:
+    """``header_cache``: row → its header texts, shared by the kinds tried on one sheet (read once per row)."""
+    if header_cache is None:
+        raw = _header_texts(grid, r)
+    else:
+        if r not in header_cache:
+            header_cache[r] = _header_texts(grid, r)
+        raw = dict(header_cache[r])
     if len(raw) < 2 and not mapping:
         return None
     if not raw:
@@ -437,11 +444,12 @@ def best_match(grid: SheetGrid, mapping: SheetMapping | None = None) -> Match | 
         candidates = range(min(HEADER_SCAN_ROWS, len(grid.rows)))
     best: Match | None = None
     closest: Match | None = None
+    header_cache: dict[int, dict[int, str]] = {}
     for r in candidates:
         if r >= len(grid.rows):
             continue
         for kind in kinds:
-            m = match_kind(kind, grid, r, mapping)
+            m = match_kind(kind, grid, r, mapping, header_cache)
             if m is None:
                 continue
             if m.ok:
