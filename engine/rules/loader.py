@@ -111,6 +111,9 @@ def _pydantic_message(exc: ValidationError, raw, name: str) -> str:
             msg = f"未知的键 {loc[-1]!r}"
         elif err["type"] == "missing":
             msg = f"缺少 {loc[-1]!r}" + ("（每条规则和每个参数都必须注明出处 citation）" if loc[-1] == "citation" else "")
+        elif err["type"] == "literal_error":
+            expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", "、").replace(", ", "、")
+            msg = f"{err.get('input')!r} 不可用，只能是 {expected}"
         elif "date" in err["type"]:
             msg = f"日期无效: {err.get('input')!r}（应为 YYYY-MM-DD）"
         else:

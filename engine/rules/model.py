@@ -19,6 +19,7 @@ def threatens_utilities(text: str) -> bool:
 
 Scalar = Union[bool, int, float, str, date]
 SEVERITIES = ("严重", "错误", "警告", "提示")
+Period = Literal["day", "week", "month"]
 SHAPES = {"scalar": "一个数字", "list": "数字列表", "table": "数字表"}
 NUMERIC_UNITS = {"元", "天", "小时", "日", "比例", "月", "工作日", "次", "分钟", "每日比例", "自然日", "级", "毫米",
                  "年", "学时", "%", "个", "张", "户", "人", "周", "份"}
@@ -122,41 +123,23 @@ class SampleSpec(Strict):
     "period start|group values|subject[|matter]", the first ⌈rate × n⌉ taken (exact decimals)."""
 
     rate: Union[float, str]
-    every: str = "week"  # the draw is made once per period (day / week / month)
-    period: str = "previous"  # previous: the last whole period before the night; current: the night's own
+    every: Period = "week"  # the draw is made once per period (day / week / month)
+    period: Literal["previous", "current"] = "previous"  # previous: the last whole period before the night; current: the night's own
     date_field: str | None = None  # a fact field (a date) placing each candidate in its period: every period
     #                                 up to the night's is drawn, each once (a missed night is caught up)
     group: list[str] = []  # fact fields that split the candidates (e.g. site)
     widen: list[WidenStep] = []  # further stages, each drawn when the stage before had a failure
 
-    @field_validator("every")
-    @classmethod
-    def _every(cls, v: str) -> str:
-        if v not in PERIODS:
-            raise ValueError(f"every 只能是 {' / '.join(PERIODS)}")
-        return v
 
-    @field_validator("period")
-    @classmethod
-    def _period(cls, v: str) -> str:
-        if v not in ("previous", "current"):
-            raise ValueError("period 只能是 previous（上一个完整周期）或 current（当晚所在周期）")
-        return v
 
 
 class PeriodicSpec(Strict):
     """Produced once per period, on (or, when that night is missed, after) its day; caught up once."""
 
-    every: str = "month"
+    every: Period = "month"
     day: Union[int, str] = 1  # day of month (month), ISO weekday 1–7 (week); a $parameter allowed
     select: dict[str, Any] | None = None  # which of the area's facts the document covers (a condition like when:)
 
-    @field_validator("every")
-    @classmethod
-    def _every(cls, v: str) -> str:
-        if v not in PERIODS:
-            raise ValueError(f"every 只能是 {' / '.join(PERIODS)}")
-        return v
 
 
 class FineSpec(Strict):
@@ -179,7 +162,6 @@ class FineSpec(Strict):
         return self
 
 
-PERIODS = ("day", "week", "month")
 REPORTS = ("breach", "overdue", "always", "once", "none")
 
 
@@ -202,14 +184,8 @@ class Outcome(Strict):
     # breach: a missed clock is a finding (open or closed late); overdue: only while still open past it
     # (an escalation trigger); always: every match is a finding; once: only the first night it matches
     # (a reminder); none: no finding (a hold, a list only)
-    report: str = "breach"
+    report: Literal["breach", "overdue", "always", "once", "none"] = "breach"
 
-    @field_validator("report")
-    @classmethod
-    def _report(cls, v: str) -> str:
-        if v not in REPORTS:
-            raise ValueError("report 只能是 breach、overdue、always、once 或 none")
-        return v
 
     @field_validator("severity")
     @classmethod
@@ -238,24 +214,12 @@ class LadderSpec(Strict):
 
     title: str
     citation: str = Field(min_length=3)
-    hit: str = "highest"
-    per: str = "subject"
+    hit: Literal["highest"] = "highest"  # the only hit policy the rule files need so far
+    per: Literal["subject", "matter"] = "subject"
     documents: dict[int, str]  # step → document title (forms/forms.yaml)
     note: str = ""
 
-    @field_validator("hit")
-    @classmethod
-    def _hit(cls, v: str) -> str:
-        if v != "highest":
-            raise ValueError("hit 目前只支持 highest（取已到达的最高一级，不低于已发出的一级）")
-        return v
 
-    @field_validator("per")
-    @classmethod
-    def _per(cls, v: str) -> str:
-        if v not in ("subject", "matter"):
-            raise ValueError("per 只能是 subject（每个对象一份）或 matter（每件事一份）")
-        return v
 
 
 class ExpectSample(Strict):
