@@ -179,6 +179,17 @@ def derive(records: Records, ctx: Context) -> Derived:
     debit_days = ctx.book.param("bank_debit_days", day)
     debit_methods = set(params.get("debit_payment_methods") or [])
     rate_groups: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal("0"), Decimal("0")])
+    # the same few dates and periods recur on every fact: one text object each, not one per fact
+    # (a 20,000-unit night has 160,000 fee facts alive at once)
+    texts: dict = {}
+
+    def text(value) -> str:
+        t = texts.get(value)
+        if t is None:
+            t = texts[value] = value.isoformat() if isinstance(value, date) else f"{value[0]}年{value[1]}月"
+        return t
+
+    pay_by_text = pay_by.isoformat()
     for ob in groups.values():  # ledger order: deterministic; findings are sorted at the end
         days_late = (day - ob.due_date).days
         if days_late >= 0:
@@ -189,8 +200,8 @@ def derive(records: Records, ctx: Context) -> Derived:
             continue
         owner = owners.get(ob.unit)
         method = owner.payment_method if owner and owner.payment_method else "未登记"
-        base = {"unit": ob.unit, "unit_display": ob.unit_display, "item": ob.item, "period_text": ob.period_text,
-                "outstanding": float(ob.outstanding), "due_date": ob.due_date.isoformat()}
+        base = {"unit": ob.unit, "unit_display": ob.unit_display, "item": ob.item, "period_text": text(ob.period),
+                "outstanding": float(ob.outstanding), "due_date": text(ob.due_date)}
         doc = {"obligation": ob, "owner_name": owner.owner_name if owner else ""}
         sources = ob.sources
         if days_late >= 1:
@@ -198,9 +209,9 @@ def derive(records: Records, ctx: Context) -> Derived:
             # is not in the ledger yet — holds the ladder for that month; F2-5 reminds before it
             last_debit = debit_dates(ob.due_date.replace(day=1), debit_days)[-1]
             data = {**base, "days_late": days_late, "policy_day": due_day + days_late,
-                    "instalment": plans.status.get(ob.unit, "none"), "pay_by": pay_by.isoformat(),
+                    "instalment": plans.status.get(ob.unit, "none"), "pay_by": pay_by_text,
                     "payment_method": method, "debit_pending": method in debit_methods and day <= last_debit,
-                    "days_to_debit": (last_debit - day).days, "debit_date": last_debit.isoformat()}
+                    "days_to_debit": (last_debit - day).days, "debit_date": text(last_debit)}
             fee_value = late_fee(data, params)
             data["late_fee"] = float(fee_value)
             data["late_fee_ratio"] = float(fee_value / ob.outstanding)
@@ -213,7 +224,7 @@ def derive(records: Records, ctx: Context) -> Derived:
         else:
             debit = next_debit_date(max(day, ob.due_date.replace(day=1)), debit_days)
             data = {**base, "days_to_due": -days_late, "payment_method": method,
-                    "days_to_debit": (debit - day).days, "debit_date": debit.isoformat()}
+                    "days_to_debit": (debit - day).days, "debit_date": text(debit)}
             doc["phone"] = owner.phone if owner and owner.phone else ""
             out.facts.append(Fact("upcoming", ob.unit, data, sources, ob.matter, doc=doc))
 
