@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from pathlib import Path
 
 LOG_FILE = "欠费催缴记录表.xlsx"
@@ -89,30 +87,9 @@ TOTAL_WRITTEN = (9230.00, 490.00)  # 应收 is 100.00 more than its rows (9,130.
 
 
 def _save(path: Path, rows: list[list], sheet: str) -> None:
-    import openpyxl
+    from sample_areas._book import save
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                cell = ws.cell(r, c)
-                cell.value = value
-                if isinstance(value, datetime.datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-    stamp = datetime.datetime(2026, 11, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+    save(path, {sheet: rows})
 
 
 def write(out: Path) -> str:

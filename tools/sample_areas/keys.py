@@ -11,8 +11,6 @@ the staff sheet with the month's bonus.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 KEY_FILE, KEY_SHEET = "钥匙借用登记表.xlsx", "11月"
@@ -80,27 +78,9 @@ STAFF = [
 
 
 def _save(path: Path, title: str | None, header: list, rows: list[list], sheet: str) -> None:
-    import openpyxl
+    from sample_areas._book import save, table
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for row in ([[title]] if title else []) + [header] + rows:
-        ws.append(row)
-    for col in ("H", "I", "L"):  # the loan times as real Excel date-times
-        for cell in ws[col][2:]:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-    stamp = dt.datetime(2026, 11, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+    save(path, {sheet: table(title, header, rows)})
 
 
 def write(out: Path) -> str:

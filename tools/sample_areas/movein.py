@@ -10,8 +10,6 @@ without an ID or family column is said once.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 T, D = dt.datetime, dt.date
@@ -55,28 +53,9 @@ MOVEOUTS = [
 
 
 def _save(path: Path, title: str | None, header: list, rows: list[list], sheet: str) -> None:
-    import openpyxl
+    from sample_areas._book import save, table
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for row in ([[title]] if title else []) + [header] + rows:
-        ws.append(row)
-    for col in ws.iter_cols():
-        for cell in col:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    wb.properties.created = wb.properties.modified = dt.datetime(2026, 11, 1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+    save(path, {sheet: table(title, header, rows)})
 
 
 def write(out: Path) -> str:

@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from pathlib import Path
 
 OWNER_FILE = "8栋业主名册.xlsx"
@@ -33,26 +31,9 @@ GARBAGE = 15.0
 
 
 def _save(path: Path, rows: list[list], sheet: str) -> None:
-    import openpyxl
+    from sample_areas._book import save
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(r, c).value = value
-    stamp = datetime.datetime(2026, 11, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    # the same bytes every time: fixed zip timestamps, members in the order openpyxl wrote them
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+    save(path, {sheet: rows}, formats=False)
 
 
 def write(out: Path) -> str:

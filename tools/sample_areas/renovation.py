@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from pathlib import Path
 
 RENO_FILE, RENO_SHEET = "装修登记表.xlsx", "装修登记"
@@ -76,30 +74,9 @@ def _patrols() -> list[list]:
 
 
 def _save(path: Path, rows: list[list], sheet: str) -> None:
-    import openpyxl
+    from sample_areas._book import save
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                cell = ws.cell(r, c)
-                cell.value = value
-                if isinstance(value, datetime.datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-    wb.properties.created = wb.properties.modified = datetime.datetime(2026, 11, 1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info.filename))
+    save(path, {sheet: rows})
 
 
 def write(out: Path) -> str:

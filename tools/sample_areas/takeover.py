@@ -8,8 +8,6 @@ draw is computed with the engine's own functions, so the demo and the engine can
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,26 +24,9 @@ FAILED = {("12-1-101", "墙面"): "墙面空鼓约0.5㎡", ("12-1-102", "给排�
 
 
 def _save(path: Path, sheets: dict[str, list[list]]) -> None:
-    import openpyxl
+    from sample_areas._book import save
 
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(r, c).value = value
-    stamp = dt.datetime(2026, 11, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
+    save(path, sheets, formats=False)
 
 
 def draw(day: dt.date, candidates: list[tuple[str, str]], rates=(0.2, 0.3, 1), failed=frozenset()) -> list[list]:
