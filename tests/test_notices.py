@@ -111,3 +111,16 @@ def test_a_plain_company_name_still_loads():
     assert Company.model_validate("XX物业服务中心").name == "XX物业服务中心"
     with pytest.raises(ValueError):
         Company.model_validate({"name": "X", "fax": "1"})
+
+
+def test_the_templates_in_forms_are_what_their_builders_make(tmp_path):
+    """forms/*.docx are generated (make forms): a builder changed without regenerating is caught here."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(REPO / "tools" / "build_forms.py"), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    built = {p.name: p.read_bytes() for p in tmp_path.glob("*.docx")}
+    shipped = {p.name: p.read_bytes() for p in (REPO / "forms").glob("*.docx")}
+    assert built.keys() == shipped.keys()
+    assert [name for name in built if built[name] != shipped[name]] == []
