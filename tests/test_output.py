@@ -132,3 +132,16 @@ def test_many_nights_in_one_process_do_not_grow_without_bound(tmp_path, night):
     for i in range(1, 4):
         night(ledgers, tmp_path / f"o{i}", "2026-11-20")
     assert len(gc.get_objects()) - before < 20_000  # was hundreds of thousands of uncollected objects a night
+
+
+def test_the_demo_ledgers_are_what_make_samples_writes(tmp_path):
+    """ledgers/ is generated (make samples, fixed timestamps): a generator changed without regenerating is caught."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(REPO / "tools" / "make_samples.py"), "--out", str(tmp_path), "--no-verify"],
+                   check=True, capture_output=True)
+    built = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    shipped = {p.name: p.read_bytes() for p in (REPO / "ledgers").iterdir()}
+    assert sorted(built) == sorted(shipped)
+    assert [name for name in built if built[name] != shipped[name]] == []
