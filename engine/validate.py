@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -273,11 +274,17 @@ def _compose_unit(cells: list, parts: tuple[int, ...]) -> str | None:
     return "-".join([*pieces, room])
 
 
-def _raw_column(rows: list[RawRow], layout: Layout, name: str, col: int) -> list:
+def _raw_column(rows: list[RawRow], layout: Layout, name: str, col: int,
+                transposed: list[tuple] | None = None) -> list:
+    """The column's cells, row by row (None past a short row's end). ``transposed``: the rows' cells
+    column by column (from :func:`_transpose`), when several columns of one sheet are read."""
     if name == "unit" and layout.unit_parts:
         parts = layout.unit_parts
         return [_compose_unit(r.cells, parts) for r in rows]
-    out = [r.cells[col] if col < len(r.cells) else None for r in rows]
+    if transposed is not None:
+        out = list(transposed[col]) if col < len(transposed) else [None] * len(rows)
+    else:
+        out = [r.cells[col] if col < len(r.cells) else None for r in rows]
     extra = layout.fallbacks.get(name)
     if extra:
         for i, v in enumerate(out):
@@ -285,6 +292,11 @@ def _raw_column(rows: list[RawRow], layout: Layout, name: str, col: int) -> list
                 cells = rows[i].cells
                 out[i] = next((cells[c] for c in extra if c < len(cells) and not is_blank(cells[c])), v)
     return out
+
+
+def _transpose(rows: list[RawRow]) -> list[tuple]:
+    """The rows' cells column by column, a short row's missing cells as None (one pass in C for a whole sheet)."""
+    return list(zip_longest(*(r.cells for r in rows)))
 
 
 def _constant(spec, value):
@@ -316,13 +328,14 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
         parsed_columns = []
         error_rows = [i for i, r in enumerate(rows) if r.errors]
         skip: dict[int, str] = {}  # row index → reason (e.g. a vacant unit: no owner name)
+        transposed = _transpose(rows)
         for fname, reason in kind.skip_when_blank:
             if fname in layout.columns and fname not in layout.constants:
-                for i, v in enumerate(_raw_column(rows, layout, fname, layout.columns[fname])):
+                for i, v in enumerate(_raw_column(rows, layout, fname, layout.columns[fname], transposed)):
                     if is_blank(v) and not rows[i].errors:
                         skip.setdefault(i, reason)
         for order, (spec, col) in enumerate(specs):
-            raw_column = _raw_column(rows, layout, spec.name, col)
+            raw_column = _raw_column(rows, layout, spec.name, col, transposed)
             parsed = _parse_column(raw_column, PARSERS[spec.type])
             if spec.required and not spec.may_be_blank:
                 suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
@@ -377,6 +390,7 @@ def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
                                           file, sheet, columns,
                                           lambda f, r: RowRef(file, sheet, r, columns, cols).address(f)))
         loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
+        del transposed
     records = Records(by_kind=dict(by_kind), totals=sheet_totals)
     findings.extend(_cross_check(records, known_units))
     return records, findings
