@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from .kinds import ADDRESS_WORDS, KINDS, FieldSpec, KindSpec, address_part, field_for_header, norm_header
 from .mapping import SheetMapping
 from .parse import display, is_blank, norm_text
-from .workbook import SheetGrid
+from .workbook import SheetGrid, col_letter
 
 HEADER_SCAN_ROWS = 20
 TOTALS_WORDS = ("合计", "小计", "总计")
@@ -38,16 +38,6 @@ _EXAMPLE_RE = re.compile(r"^\s*(示例|样例|举例|例如|例)\s*[:：]")
 _MONTH_RE = re.compile(r"^(?:(\d{4})\s*[年\-./])?\s*(\d{1,2})\s*月份?$|^(\d{4})-(\d{1,2})$")
 _YEAR_MONTH_RE = re.compile(r"(20\d\d)\s*[年\-./]\s*(\d{1,2})\s*月?")
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
-
-
-def col_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 27 → AB)."""
-    out = ""
-    n = index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 @dataclass

@@ -75,9 +75,10 @@ def list_workbooks(folder: Path) -> list[Path]:
     )
 
 
-def col_letters(col0: int) -> str:
+def col_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB); the one conversion the engine uses."""
     letters = ""
-    n = col0 + 1
+    n = index + 1
     while n:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
@@ -131,7 +132,7 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
         for index, (scan, finish) in enumerate(_scan_sheets(path, names)):
             if scan.rows * scan.cols > MAX_CELLS:
                 raise UnreadableWorkbook(
-                    f"工作表「{names[index]}」的数据区域从 A1 到 {col_letters(scan.cols - 1)}{scan.rows}"
+                    f"工作表「{names[index]}」的数据区域从 A1 到 {col_letter(scan.cols - 1)}{scan.rows}"
                     f"（约 {scan.rows * scan.cols:,} 个单元格），超出可读取的大小。通常是远处的某个单元格被误填或设了格式："
                     "请在 Excel 中删除最后一行数据以下、最后一列以右的所有行列后保存")
             # the size is known to be safe: calamine reads this sheet while its error cells are looked for
