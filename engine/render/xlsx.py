@@ -24,6 +24,7 @@ from typing import Iterator
 from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")  # _ILLEGAL, or what escape() changes
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
@@ -93,9 +94,22 @@ def _number(value, fmt: str):
 
 
 def _text(ref: str, value: str, style: int) -> str:
+    return f'<c r="{ref}"{_text_open(style)}{_clean(value)}</t></is></c>'
+
+
+def _text_open(style: int) -> str:
+    """What comes between a text cell's reference and its text."""
     s = f' s="{style}"' if style else ""
-    text = escape(_ILLEGAL.sub("", value))
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f' t="inlineStr"{s}><is><t xml:space="preserve">'
+
+
+def _clean(text: str) -> str:
+    """Text as XML character data: characters XML forbids dropped, & < > escaped. Nearly every text holds none
+    of them, and one search says so (a sub and three replaces on each of the bench night's 610,000 text cells
+    took a sixth of writing its sheets' XML)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return escape(_ILLEGAL.sub("", text))
 
 
 def _cell(ref: str, value, fmt: str, style: int) -> str:
@@ -124,6 +138,29 @@ def _cell(ref: str, value, fmt: str, style: int) -> str:
             return f'<c r="{ref}" s="{FORMATS[fmt]}"><v>{value}</v></c>'
         return f'<c r="{ref}"><v>{value}</v></c>'
     return _text(ref, str(value), style)
+
+
+def _row(r: int, row: list, columns: list[tuple[str, str, int, str]]) -> str:
+    """One row, as :func:`_cell` writes each cell. ``columns``: each column's letter, format, text style and
+    text cell opening (empty where a text may be a number). The common cells — a text or a whole number
+    outside amount and rate columns, a time — are written here, not by a call each: the bench night's
+    sheets' XML (970,000 cells) 0.72 → 0.47 s."""
+    n = str(r)
+    cells = [f'<row r="{n}">']
+    for (letter, fmt, style, text_open), value in zip(columns, row):
+        cls = value.__class__
+        if cls is str and text_open:
+            if value:
+                cells.append(f'<c r="{letter}{n}"{text_open}{_clean(value)}</t></is></c>')
+        elif cls is int and text_open:
+            cells.append(f'<c r="{letter}{n}"><v>{value}</v></c>')
+        elif cls is datetime:
+            time_style = DATETIME if fmt != "date" else DATE
+            cells.append(f'<c r="{letter}{n}" s="{time_style}"><v>{excel_serial(value)!r}</v></c>')
+        elif value is not None:
+            cells.append(_cell(letter + n, value, fmt, style))
+    cells.append("</row>")
+    return "".join(cells)
 
 
 @dataclass
@@ -185,11 +222,10 @@ class Sheet:
                  f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>',
                  '<row r="1">' + "".join(_text(f"{letters[i]}1", str(h), HEADER) for i, h in enumerate(self.header))
                  + "</row>"]
-        columns = list(zip(letters, formats, text_styles))
+        columns = [(letter, fmt, ts, _text_open(ts) if fmt not in ("amount", "rate") else "")
+                   for letter, fmt, ts in zip(letters, formats, text_styles)]
         for r, row in enumerate(self.rows, start=2):
-            parts.append(f'<row r="{r}">'
-                         + "".join(_cell(f"{letter}{r}", v, fmt, ts) for (letter, fmt, ts), v in zip(columns, row))
-                         + "</row>")
+            parts.append(_row(r, row, columns))
             if len(parts) >= rows_per_chunk:
                 yield "".join(parts)
                 parts = []
