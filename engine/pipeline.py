@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from .areas import Context, registry
+from .areas.run import run_areas
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .outcomes.catalogue import load_documents
-from .outcomes.engine import apply_area, clock_sheets, for_clock_sheets
+from .outcomes.engine import clock_sheets
 from .read import read_ledgers
 from .read.ledgers import missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
@@ -35,7 +36,7 @@ from .validate import validate
 from .version import version
 
 STAGES = ("读取台账", "校验数据", "应用规则", "生成文书", "记录运行")
-PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are rendered in this process: workers cost more to start
+PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are checked and rendered in this process: a second one costs more
 
 
 @dataclass
@@ -91,36 +92,35 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
     book, calendar, catalogue = load_rulebook(rules), WorkCalendar.from_rules(rules), load_documents(forms)
     check_against_areas(book, catalogue)
     with timer.stage("读取台账"):
-        loaded = read_ledgers(ledgers)
+        loaded = read_ledgers(ledgers, scan_ahead=workers_allowed)
     with timer.stage("校验数据"):
         records, data_findings = validate(loaded)
     night = Night(findings=loaded.findings + data_findings + folder_findings(records)
                   + missing_kind_findings(out, as_of.date(), loaded.inventory))  # a ledger gone since last night
+    large = sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS  # worth a second core
     register = open_register(out)  # the output folder's lock: one run at a time, held until register.close()
-    pool = Workers(enabled=False)  # replaced below on a large night; closed whatever happens
     try:
         register.load(as_of.date())  # first voids the numbers of a run that died before publishing
         night.findings += recovery_findings(register)
         with timer.stage("应用规则"):
             ctx = Context(as_of, today, book, calendar, register, records)
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
-            results = []
-            for area in registry():  # derive → rules → outcomes → the area's own sheets
+            areas = []
+            for area in registry():
                 if not any(records.of(kind) for kind in (area.runs_on or area.reads[:1])):
                     continue
                 if not book.has(area.rule_files):  # its ledgers are here but its rules are not: say so
                     night.findings.append(area_without_rules(area, book))
                     continue
-                derived = area.derive(records, ctx)
-                outcomes = apply_area(area, derived, ctx, catalogue)
-                if area.finish is not None:
-                    derived = area.finish(derived, outcomes, ctx)
-                night.add(derived, outcomes)
-                results.append(for_clock_sheets(area, derived, outcomes))  # the rest of its facts can go
-            night.sheets.update(clock_sheets(results, ctx.params))
+                areas.append(area)
+            # derive → rules → outcomes → the area's own sheets, on a large night in two processes
+            results = run_areas(areas, ctx, catalogue, split=workers_allowed and large)
+            for done in results:
+                night.add(done.derived, done.outcomes)
+            night.sheets.update(clock_sheets([(area, done.open_facts, done.clocks)
+                                              for area, done in zip(areas, results)], ctx.params))
             night.add(*settle_fines(night.fines, ctx, catalogue))  # the fines register (T13): 员工过失单, 扣罚汇总
         del records, ctx, results  # past the rules only the findings and documents are needed
-        pool = Workers(enabled=workers_allowed and sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS)
         status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
         findings = sorted(night.findings + status.findings, key=Finding.sort_key)
         counts = counts_of(findings)
@@ -129,7 +129,8 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                 with timer.stage("记录运行"):
                     write_lists(tmp, findings, night, counts, as_of, loaded.inventory, status)
             with timer.stage("生成文书"):
-                documents = render_documents(night.notices, night.reports, catalogue, forms, tmp, pool, lists)
+                documents = render_documents(night.notices, night.reports, catalogue, forms, tmp,
+                                             Workers(enabled=workers_allowed and large), lists)
             write_manifest(tmp / "run.json", as_of, today, loaded, book, forms, counts, documents, timer.durations,
                            ledgers, rules)
             write_report(tmp, findings, {  # index.html for the 客服主管: links only what was written
@@ -141,7 +142,6 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
         register.rollback()
         raise
     finally:
-        pool.close()
         register.close()
     return RunResult(as_of, out / as_of.date().isoformat(), findings, counts, documents, timer.durations)
 

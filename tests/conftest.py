@@ -70,6 +70,7 @@ def demo_ledgers(tmp_path) -> Path:
 @pytest.fixture
 def night(rules_dir, forms_dir):
     """Run one night: night(ledgers, out, "2026-11-20")."""
-    def _run(ledgers: Path, out: Path, as_of: str, today: date = TODAY, rules: Path | None = None):
-        return run_night(ledgers, rules or rules_dir, out, parse_as_of(as_of), forms_dir, today=today)
+    def _run(ledgers: Path, out: Path, as_of: str, today: date = TODAY, rules: Path | None = None,
+             workers: bool = False):
+        return run_night(ledgers, rules or rules_dir, out, parse_as_of(as_of), forms_dir, today=today, workers=workers)
     return _run

@@ -70,3 +70,17 @@ def test_findings_json_in_batches_is_one_json_dumps_per_line(tmp_path):
         text = path.read_text(encoding="utf-8")
         assert text == "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False, default=str) for i in items) + "\n]\n"
         assert [i["id"] for i in json.loads(text)] == list(range(n))
+
+
+def test_findings_json_keeps_a_samples_hash_whole_and_masks_a_phone_in_the_details(tmp_path):
+    from engine.findings import Finding
+    from engine.pipeline import Night
+    from engine.record.lists import write_lists
+
+    digest = "ab13812345678" + "0" * 51  # a SHA-256 whose hex digits happen to look like a mobile number
+    sampled = Finding(policy="R1", rule="R1-1", category="回访抽检", subject="T10", message="抽中回访",
+                      details={"sha256": digest, "seed": "2026-11-09|A区|T10", "contact": "业主电话 13812345678"})
+    write_lists(tmp_path, [sampled], Night(), {"by_category": {"回访抽检": 1}}, datetime(2026, 11, 20), [])
+    (item,) = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert item["details"]["sha256"] == digest  # the auditor redoes the draw with it: never starred
+    assert item["details"]["contact"] == "业主电话 138****5678"

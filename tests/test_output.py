@@ -77,7 +77,7 @@ def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_
     ledgers = small_estate(tmp_path / "l", rows, owners)
     one = night(ledgers, tmp_path / "one", "2026-11-20")
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
-    two = night(ledgers, tmp_path / "two", "2026-11-20")
+    two = night(ledgers, tmp_path / "two", "2026-11-20", workers=True)
     singles = lambda r: {p.name: p.read_bytes() for p in (r.folder / "通知书" / "催费通知书").iterdir()}
     assert len(singles(one)) == 7 and singles(one) == singles(two)
     from engine.render.documents import document_text
@@ -98,6 +98,29 @@ def test_single_notice_packages_read_back_exactly(tmp_path):
     with zipfile.ZipFile(tmp_path / "p.zip") as z:
         assert z.testzip() is None
         assert z.read("doc.xml") == text and z.read("a.xml") == b"<a/>"
+
+
+def test_pieces_deflated_apart_join_into_one_package_part(tmp_path):
+    """The print batch's pages are deflated by the workers that render them and joined afterwards."""
+    import random
+    import zipfile
+    import zlib
+
+    from engine.render.ziputil import DeflatedPiece, PackageWriter
+
+    rng = random.Random(7)
+    texts = [bytes(rng.choice(b"<w:p>abc\xe6\x95\xb4") for _ in range(n)) for n in (0, 1, 5000, 70000, 3)]
+    pieces = []
+    for i, text in enumerate(texts):
+        piece = DeflatedPiece()
+        piece.add(text)
+        pieces.append(piece.close(final=i == len(texts) - 1))
+    whole = b"".join(texts)
+    assert zlib.decompress(b"".join(pieces), -15) == whole
+    PackageWriter({"a.xml": b"<a/>", "doc.xml": b""}, "doc.xml").write_deflated(
+        tmp_path / "p.zip", b"".join(pieces), zlib.crc32(whole), len(whole))
+    with zipfile.ZipFile(tmp_path / "p.zip") as z:
+        assert z.testzip() is None and z.read("doc.xml") == whole and z.read("a.xml") == b"<a/>"
 
 
 def test_the_compiled_template_renders_what_docxtpl_renders(tmp_path):

@@ -116,6 +116,9 @@ class Area:
     # the ledger kinds any one of which makes the area run (default: ``reads[0]``, its main ledger); an area
     # over several independent ledgers (surveys, the GM mailbox …) runs on a night that has any of them
     runs_on: tuple[str, ...] = ()
+    # what it derives once for several areas through ``ctx.cache`` (complaints and repairs: the ticket facts);
+    # areas sharing a derivation run in one process on a night dealt between two (engine.areas.run)
+    shares: tuple[str, ...] = ()
 
     def fact_type(self, name: str) -> Optional[FactType]:
         return next((t for t in self.fact_types if t.name == name), None)

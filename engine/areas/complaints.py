@@ -63,5 +63,6 @@ AREA = Area(
     reads=("tickets", "owners"),
     fact_types=(TICKET,),
     derive=derive,
+    shares=("tickets",),  # _tickets.ticket_facts, derived once for both
     notice=notice,
 )

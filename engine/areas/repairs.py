@@ -25,4 +25,5 @@ AREA = Area(
     reads=("tickets",),
     fact_types=(TICKET,),
     derive=derive,
+    shares=("tickets",),  # _tickets.ticket_facts, derived once for both
 )

@@ -23,6 +23,9 @@ from pathlib import Path
 
 import yaml
 
+# libyaml's parser where PyYAML was built with it (the usual wheels are): the vocabulary is read at every start
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 TYPES = ("text", "unit", "date", "datetime", "period", "amount", "int", "bool")
 
@@ -80,7 +83,7 @@ class KindSpec:
 
 def _load_kind(path: Path) -> KindSpec:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise VocabularyError(f"{path.name}: YAML 无法解析 — {exc}") from exc
     if not isinstance(data, dict) or not data.get("name") or not isinstance(data.get("fields"), list):
@@ -147,7 +150,7 @@ def load_address_vocab(folder: Path = VOCAB_DIR) -> dict[str, tuple[str, ...]]:
     path = folder / "_address.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     return {k: tuple(norm_header(a) for a in v or ()) for k, v in data.items()}
 
 

@@ -33,6 +33,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from python_calamine import CalamineWorkbook
 
@@ -110,13 +111,17 @@ def _unique_names_copy(path: Path, names: list[str]) -> bytes:
     return out.getvalue()
 
 
-def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[SheetGrid]:
-    """Every sheet of one workbook as a grid, error cells marked, booleans as TRUE/FALSE. Raises UnreadableWorkbook."""
+def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None,
+                  scanned: tuple[list[str], list[_Scan]] | None = None) -> list[SheetGrid]:
+    """Every sheet of one workbook as a grid, error cells marked, booleans as TRUE/FALSE. Raises UnreadableWorkbook.
+    ``scanned``: the sheet names and scans :func:`scan_ahead` made of this file in another process."""
     path = Path(path)
     try:
         names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as exc:  # calamine raises several error types for broken files
         raise UnreadableWorkbook(_short(exc)) from exc
+    scans = ([(scan, None) for scan in scanned[1]] if scanned and scanned[0] == names and len(scanned[1]) == len(names)
+             else _scan_sheets(path, names))
     source: Path | bytes = path
     if len(set(names)) < len(names):  # two sheets of one name: calamine would read the first one twice
         if path.suffix.lower() not in XLSX_SUFFIXES:
@@ -129,7 +134,7 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
     pool = pool or ThreadPoolExecutor(max_workers=3)
     try:
         jobs = []
-        for index, (scan, finish) in enumerate(_scan_sheets(path, names)):
+        for index, (scan, finish) in enumerate(scans):
             if scan.rows * scan.cols > MAX_CELLS:
                 raise UnreadableWorkbook(
                     f"工作表「{names[index]}」的数据区域从 A1 到 {col_letter(scan.cols - 1)}{scan.rows}"
@@ -172,6 +177,20 @@ def read_workbook(path: Path, pool: ThreadPoolExecutor | None = None) -> list[Sh
         else:
             seen[grid.name] = index
     return grids
+
+
+def scan_ahead(paths: list[Path]) -> Iterator[tuple[str, list[str], list[_Scan] | None]]:
+    """For each workbook in turn, what :func:`read_workbook` first looks for in the file itself: (file name, sheet
+    names, each sheet's scan) — None where the file cannot be scanned (its reader then meets the problem itself).
+    Run in a second process while the reader parses the workbooks before (engine.read.ledgers)."""
+    for path in paths:
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        try:
+            names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
+            yield path.name, names, [finish() if finish else scan for scan, finish in _scan_sheets(path, names)]
+        except Exception:
+            yield path.name, [], None
 
 
 def _short(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..read.kinds import KINDS
 from ..render.mask import scrub
-from ..render.workbook import write_workbook
+from ..render.workbook import scrub_value, write_workbook
 from ..version import version as wuye_version
 from .output import write_json, write_json_list
 
@@ -31,7 +31,7 @@ def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: dat
         for f in findings:
             item = f.to_json()
             item["message"] = scrub(item["message"])
-            item["details"] = {k: (scrub(v) if isinstance(v, str) else v) for k, v in item["details"].items()}
+            item["details"] = {k: scrub_value(v) for k, v in item["details"].items()}  # a sample's SHA-256 kept whole
             yield item
     write_json_list(folder / "findings.json", data())
     summary: list[list] = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]

@@ -214,6 +214,30 @@ class Register:
         self._reminded.setdefault((subject, item, channel), as_of.isoformat())
         self._pending_reminders.append((subject, item, channel, as_of.isoformat()))
 
+    # -- tonight's work done in another process (engine.areas.run) ----------------
+    def mark(self) -> tuple[int, int, int]:
+        """Where tonight's pending numbers and marks stand now (see :meth:`since`)."""
+        return len(self._pending_notices), len(self._pending_items), len(self._pending_reminders)
+
+    def since(self, mark: tuple[int, int, int]) -> tuple[list, list, list]:
+        """The numbers issued and marks made since ``mark``: what a second process hands back to the night."""
+        return (self._pending_notices[mark[0]:], self._pending_items[mark[1]:], self._pending_reminders[mark[2]:])
+
+    def absorb(self, issued: tuple[list, list, list]) -> None:
+        """Take in what a second process issued (its own number series) as if it had been issued here."""
+        notices, items, reminders = issued
+        by_number = {}
+        for number, prefix, year, seq, subject, document, step, as_of in notices:
+            self._seq[(prefix, year)] = max(self._seq.get((prefix, year), 0), seq)
+            by_number[number] = self._tonight[(subject, prefix)] = IssuedNotice(number, subject, document, step, as_of)
+        for number, subject, item, _ in items:
+            self._tonight_items[(subject, item)] = by_number[number]
+        for subject, item, channel, as_of in reminders:
+            self._reminded.setdefault((subject, item, channel), as_of)
+        self._pending_notices += notices
+        self._pending_items += items
+        self._pending_reminders += reminders
+
     # -- transaction --------------------------------------------------------
     def commit(self, run: str | None = None, night: str | None = None) -> None:
         """Write tonight's numbers. With ``run``, they are recorded as that run's, pending until

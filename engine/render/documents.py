@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -18,7 +19,7 @@ from jinja2 import Environment
 from lxml import etree
 
 from .safe import clean_context, safe_filename as _safe_name
-from .ziputil import FIXED_TIME, PackageWriter
+from .ziputil import DeflatedPiece, PackageWriter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -88,6 +89,9 @@ class NoticeTemplate:
     def package(self, body: str, out: Path) -> None:
         self._writer.write(out, (self._head + body + self._tail).encode("utf-8"))
 
+    def package_deflated(self, out: Path, document: bytes, crc: int, size: int) -> None:
+        self._writer.write_deflated(out, document, crc, size)
+
 
 def _split_body(body: str) -> tuple[str, str, str]:
     """(opening <w:body …> tag, content, closing sectPr + </w:body>)."""
@@ -105,45 +109,58 @@ def _single_path(single_dir: Path, n: dict) -> Path:
 
 
 def render_singles(template: Path, company, notices: list[dict], single_dir: Path, part: Path) -> Path:
-    """One .docx per notice; the notices' page contents, joined with page breaks, go to ``part`` (plain XML)
-    for the print batch. Every context is cleaned first: no character XML forbids, phone and ID numbers masked."""
+    """One .docx per notice; the notices' page contents, joined with page breaks, go to ``part`` (plain XML, for
+    the print batch's checksum) and to ``part`` + ``.z`` deflated (so the batch is compressed by the workers that
+    render, not afterwards in one process). Every context is cleaned first: no character XML forbids, phone and
+    ID numbers masked."""
     single_dir.mkdir(parents=True, exist_ok=True)
     tpl = notice_template(template, company)
-    with part.open("w", encoding="utf-8") as fh:
+    deflated = DeflatedPiece()
+    with part.open("wb") as fh:
         for i, n in enumerate(notices):
             body = tpl.body(clean_context(n))
             tpl.package(body, _single_path(single_dir, n))
-            if i:
-                fh.write(PAGE_BREAK)
-            fh.write(_split_body(body)[1])
+            page = ((PAGE_BREAK if i else "") + _split_body(body)[1]).encode("utf-8")
+            fh.write(page)
+            deflated.add(page)
+    _deflated(part).write_bytes(deflated.close())
     return part
 
 
+def _deflated(part: Path) -> Path:
+    return part.with_name(part.name + ".z")
+
+
 def assemble_batch(template: Path, company, parts: list[Path], batch_path: Path) -> None:
-    """The print batch: one .docx, a page per notice, the parts joined in order and compressed once."""
+    """The print batch: one .docx, a page per notice — the parts' deflated pages joined in order between the
+    template's opening and closing (the checksum is taken over the plain parts)."""
     tpl = notice_template(template, company)
     opening, _, closing = _split_body(tpl.body_empty())
     batch_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(batch_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, data in tpl.parts.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if name != "word/document.xml":
-                z.writestr(info, data)
-                continue
-            with z.open(info, "w", force_zip64=True) as fh:
-                fh.write((tpl._head + opening).encode("utf-8"))
-                first = True
-                for part in parts:
-                    if part.stat().st_size == 0:
-                        continue
-                    if not first:
-                        fh.write(PAGE_BREAK.encode("utf-8"))
-                    first = False
-                    with part.open("rb") as src:
-                        while chunk := src.read(1 << 20):
-                            fh.write(chunk)
-                fh.write((closing + tpl._tail).encode("utf-8"))
+    pieces, crc, size = [], 0, 0
+
+    def own(text: str, final: bool = False) -> None:
+        nonlocal crc, size
+        data = text.encode("utf-8")
+        piece = DeflatedPiece()
+        piece.add(data)
+        pieces.append(piece.close(final))
+        crc, size = zlib.crc32(data, crc), size + len(data)
+
+    own(tpl._head + opening)
+    first = True
+    for part in parts:
+        if part.stat().st_size == 0:
+            continue
+        if not first:
+            own(PAGE_BREAK)
+        first = False
+        with part.open("rb") as src:
+            while chunk := src.read(1 << 20):
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        pieces.append(_deflated(part).read_bytes())
+    own(closing + tpl._tail, final=True)
+    tpl.package_deflated(batch_path, b"".join(pieces), crc, size)
 
 
 def render_report(template: Path, title: str, report: dict, company, out_dir: Path) -> Path:

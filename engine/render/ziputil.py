@@ -13,7 +13,6 @@ import zlib
 from pathlib import Path
 
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _LIMIT = 0xFFFFFFFF  # no zip64 here: a part must stay under 4 GiB
 
 
@@ -34,21 +33,40 @@ class PackageWriter:
 
     def write(self, path: Path, document: bytes) -> None:
         """A package whose dynamic part is ``document``."""
-        crc, size = zlib.crc32(document), len(document)
-        deflated = _deflate(document, 1)
+        self.write_deflated(path, _deflate(document, 1), zlib.crc32(document), len(document))
+
+    def write_deflated(self, path: Path, deflated: bytes, crc: int, size: int) -> None:
+        """A package whose dynamic part is already deflated (raw deflate) and checksummed; written with one
+        call (measured: 32 writes a file cost the night's 11,000 notices about 0.4 s)."""
         if size > _LIMIT or len(deflated) > _LIMIT:
             raise ValueError("文书过大（超过 4 GiB）")
-        central, offset = [], 0
-        with path.open("wb") as fh:
-            for entry in self.entries:
-                name, crc_e, data, size_e = entry or (self.dynamic.encode("utf-8"), crc, deflated, size)
-                local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc_e, len(data), size_e,
-                                    len(name), 0) + name
-                central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE,
-                                           crc_e, len(data), size_e, len(name), 0, 0, 0, 0, 0, offset) + name)
-                fh.write(local)
-                fh.write(data)
-                offset += len(local) + len(data)
-            cd = b"".join(central)
-            fh.write(cd)
-            fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+        pieces: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
+        for entry in self.entries:
+            name, crc_e, data, size_e = entry or (self.dynamic.encode("utf-8"), crc, deflated, size)
+            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc_e, len(data), size_e,
+                                len(name), 0) + name
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE,
+                                       crc_e, len(data), size_e, len(name), 0, 0, 0, 0, 0, offset) + name)
+            pieces += (local, data)
+            offset += len(local) + len(data)
+        cd = b"".join(central)
+        pieces += (cd, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+        path.write_bytes(b"".join(pieces))
+
+
+class DeflatedPiece:
+    """Text deflated on its own and flushed to a byte boundary: pieces deflated apart (in different processes)
+    joined end to end are one deflate stream, once the last piece is finished (``final``)."""
+
+    def __init__(self, level: int = 1):
+        self._c = zlib.compressobj(level, zlib.DEFLATED, -15)
+        self.chunks: list[bytes] = []
+
+    def add(self, data: bytes) -> None:
+        self.chunks.append(self._c.compress(data))
+
+    def close(self, final: bool = False) -> bytes:
+        self.chunks.append(self._c.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH))
+        return b"".join(self.chunks)

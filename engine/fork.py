@@ -1,0 +1,127 @@
+"""Work done in a second process that is a fork of this one.
+
+A fork shares the night's data with this process copy-on-write: nothing is pickled over, and nothing has to be
+imported again. What the work returns is pickled back through a pipe. If the second process fails in any way —
+an exception, a signal, the out-of-memory killer — :meth:`Forked.result` raises :class:`ForkFailed` and the
+caller does the work itself: a night is never lost to the second core. Only a process with no other threads is
+forked (a thread holding a lock at the moment of the fork would leave it held for ever in the copy).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import struct
+import threading
+from typing import Callable, Iterable, Iterator
+
+
+class ForkFailed(Exception):
+    """The second process did not hand back its result."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(work: Callable[[int], None]) -> tuple[int, int]:
+    """(pid, the read end of a pipe) of a forked process running ``work(write end)``, then exiting."""
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the second process: never returns into the caller's code
+        status = 1
+        try:
+            os.close(read_end)
+            from .record.lock import die_with_parent
+
+            die_with_parent(parent)
+            work(write_end)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of output buffers copied from this process
+    os.close(write_end)
+    return pid, read_end
+
+
+class Forked:
+    """``work()`` running in a forked process from the moment this object is made."""
+
+    def __init__(self, work: Callable[[], object]):
+        def send(fd: int) -> None:
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+
+        self.pid, self._read_end = _fork(send)
+
+    def result(self):
+        """What ``work()`` returned; raises :class:`ForkFailed` if the process failed."""
+        with os.fdopen(self._read_end, "rb") as fh:
+            data = fh.read()
+        self._read_end = -1
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            raise ForkFailed(f"进程 {self.pid} 未完成（状态 {status}）")
+        try:
+            return pickle.loads(data)
+        except Exception as exc:
+            raise ForkFailed(str(exc)) from exc
+
+    def kill(self) -> None:
+        """Stop the process and wait for it (when the caller's own work has failed)."""
+        if self._read_end == -1:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        os.close(self._read_end)
+        self._read_end = -1
+
+
+class ForkedItems:
+    """The items of ``produce()`` made in a forked process and handed over one by one as they are ready, so the
+    caller can use the first while the next are being made. :meth:`next` returns None once the process has
+    failed (the caller then does the rest itself); :meth:`close` stops and reaps it."""
+
+    def __init__(self, produce: Callable[[], Iterable[object]]):
+        def send(fd: int) -> None:
+            with os.fdopen(fd, "wb") as out:
+                for item in produce():
+                    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(struct.pack("<Q", len(data)) + data)
+                    out.flush()
+
+        self.pid, fd = _fork(send)
+        self._in = os.fdopen(fd, "rb")
+        self._failed = False
+
+    def next(self) -> object | None:
+        if self._failed:
+            return None
+        head = self._in.read(8)
+        data = self._in.read(struct.unpack("<Q", head)[0]) if len(head) == 8 else b""
+        try:
+            if len(head) == 8 and len(data) == struct.unpack("<Q", head)[0]:
+                return pickle.loads(data)
+        except Exception:
+            pass
+        self._failed = True
+        return None
+
+    def __iter__(self) -> Iterator[object]:
+        while (item := self.next()) is not None:
+            yield item
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        self._in.close()

@@ -1,0 +1,171 @@
+"""A large night deals its policy areas between two processes (engine.areas.run): the night must be the same
+night — same findings, same documents with the same numbers, same register — as one run in one process,
+over several nights, and whatever happens to the second process."""
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import engine.areas.run as run
+import engine.pipeline as pipeline
+from engine import parse_as_of, run_night
+from engine.areas import registry
+
+from .conftest import REPO, TODAY
+
+NIGHTS = ("2026-11-20", "2026-11-27", "2026-12-04")
+
+
+def _nights(ledgers: Path, out: Path, split: bool, monkeypatch) -> list:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0 if split else 10 ** 12)
+    return [run_night(ledgers, REPO / "rules", out, parse_as_of(day), REPO / "forms", today=TODAY, workers=split)
+            for day in NIGHTS]
+
+
+def _night_files(folder: Path) -> dict[str, object]:
+    """Every document (its text: a report's package carries the time it was saved), CSV list and findings.json."""
+    from engine.render.documents import document_text
+
+    return {str(p.relative_to(folder)): document_text(p) if p.suffix == ".docx" else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.suffix in (".docx", ".csv") or p.name == "findings.json"}
+
+
+def _register(out: Path) -> list[tuple]:
+    with sqlite3.connect(out / "register.sqlite") as db:
+        return sorted(db.execute("SELECT n.number, n.subject, n.document, n.step, n.as_of, i.item, i.step "
+                                 "FROM notices n JOIN notice_items i ON i.number = n.number"))
+
+
+def test_two_processes_give_the_night_one_process_gives_over_three_nights(tmp_path, demo_ledgers, monkeypatch):
+    forked = []
+    real = run.Forked
+
+    class Spy(real):
+        def __init__(self, work):
+            forked.append(True)
+            super().__init__(work)
+
+    monkeypatch.setattr(run, "Forked", Spy)
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)
+    assert not forked
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)
+    assert len(forked) == len(NIGHTS)  # each night really was dealt between two processes
+    for a, b in zip(one, two):
+        assert a.findings == b.findings and len(a.findings) > 100
+        assert a.documents == b.documents and sum(a.documents.values()) > 0
+        assert _night_files(a.folder) == _night_files(b.folder)
+        assert (a.folder / "findings.json").read_bytes() == (b.folder / "findings.json").read_bytes()
+    assert _register(tmp_path / "one") == _register(tmp_path / "two")
+
+
+def test_a_second_process_that_dies_costs_time_not_findings(tmp_path, demo_ledgers, monkeypatch):
+    parent = os.getpid()
+    real_run_area = run.run_area
+
+    def dies_in_the_child(area, ctx, catalogue):
+        if os.getpid() != parent:
+            os._exit(3)  # killed mid-way, as by the out-of-memory killer
+        return real_run_area(area, ctx, catalogue)
+
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)
+    monkeypatch.setattr(run, "run_area", dies_in_the_child)
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)
+    for a, b in zip(one, two):
+        assert (a.folder / "findings.json").read_bytes() == (b.folder / "findings.json").read_bytes()
+        assert _night_files(a.folder) == _night_files(b.folder)
+    assert _register(tmp_path / "one") == _register(tmp_path / "two")
+
+
+def test_an_areas_own_error_in_the_second_process_is_raised_as_in_one_process(tmp_path, demo_ledgers, monkeypatch):
+    real_run_area = run.run_area
+
+    def broken_complaints(area, ctx, catalogue):
+        if area.name == "complaints":  # dealt to the second process: it fails there, then again here
+            raise ValueError("an area's bug")
+        return real_run_area(area, ctx, catalogue)
+
+    monkeypatch.setattr(run, "run_area", broken_complaints)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    with pytest.raises(ValueError, match="an area's bug"):
+        run_night(demo_ledgers, REPO / "rules", tmp_path / "out", parse_as_of("2026-11-20"), REPO / "forms",
+                  today=TODAY, workers=True)
+    assert not (tmp_path / "out" / "2026-11-20").exists()
+
+
+def test_areas_sharing_a_number_series_or_a_derivation_stay_together():
+    from engine.outcomes.catalogue import load_documents
+    from engine.rules import load_rulebook
+    from engine.validate import Records
+
+    class Ctx:
+        book = load_rulebook(REPO / "rules")
+        records = Records(by_kind={"owners": [0] * 5, "fees": [0] * 100, "instalments": [0] * 3, "tickets": [0] * 40})
+
+    families = {frozenset(a.name for a in fam) for fam in run.families(list(registry()), Ctx, load_documents(REPO / "forms"))}
+    family_of = {name: fam for fam in families for name in fam}
+    assert family_of["takeover"] == family_of["renovation"]  # both number 整改通知书 (整改字)
+    assert family_of["complaints"] == family_of["repairs"]  # the ticket facts, derived once for both
+    # reading one ledger ties no one (records are only read): the owner file, the fee ledger
+    assert family_of["fees"] != family_of["complaints"] and family_of["fees"] != family_of["collections"]
+    queue = run.by_size(run.families(list(registry()), Ctx, load_documents(REPO / "forms")), Ctx)
+    assert sorted(a.name for fam in queue for a in fam) == sorted(a.name for a in registry())
+    assert "fees" in {a.name for a in queue[0]}  # the family reading the most records goes first
+
+
+def _read_all(folder: Path, ahead: bool):
+    from engine.read import read_ledgers
+
+    loaded = read_ledgers(folder, scan_ahead=ahead)
+    return ([(s.file, s.sheet, [(r.row, r.cells, r.errors) for r in s.rows.rows]) for s in loaded.sheets],
+            loaded.findings, loaded.inventory)
+
+
+def _folder_with_error_cells(tmp_path: Path) -> Path:
+    from .conftest import FEE_HEADER, small_estate, write_xlsx
+
+    folder = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-10", "#REF!", None, None, None],
+                                           ["1-1-102", "物业费", "2026-10", 300, "#DIV/0!", None, None]])
+    write_xlsx(folder / "9栋收费台账.xlsx", {"收费": [FEE_HEADER, ["9-1-101", "物业费", "2026-10", "#N/A", 0, None, None]]})
+    (folder / "坏文件.xlsx").write_bytes(b"PK\x03\x04 half-copied")
+    return folder
+
+
+@pytest.mark.parametrize("folder", ["realworld", "errors"])
+def test_error_cells_scanned_in_a_second_process_read_as_scanned_here(tmp_path, monkeypatch, folder):
+    import engine.read.ledgers as ledgers
+    from .test_realworld import REALWORLD
+
+    path = REALWORLD / "houlynn-wuye" if folder == "realworld" else _folder_with_error_cells(tmp_path)
+    if not path.is_dir():
+        pytest.skip("realworld ledgers not available")
+    monkeypatch.setattr(ledgers, "SCAN_AHEAD_MIN_BYTES", 0)
+    forked = []
+    real = ledgers.ForkedItems
+    monkeypatch.setattr(ledgers, "ForkedItems", lambda produce: forked.append(1) or real(produce))
+    here = _read_all(path, False)
+    assert not forked
+    assert _read_all(path, True) == here and forked
+    if folder == "errors":
+        errors = [e for _, _, rows in here[0] for _, _, errs in rows for e in errs.values()]
+        assert sorted(errors) == ["#DIV/0!", "#N/A", "#REF!"]
+        assert any(f.rule == "DATA-file" and "坏文件.xlsx" in f.message for f in here[1])
+
+
+def test_a_scanning_process_that_dies_leaves_the_reader_to_scan(tmp_path, monkeypatch):
+    import engine.read.ledgers as ledgers
+
+    folder = _folder_with_error_cells(tmp_path)
+    here = _read_all(folder, False)
+    parent = os.getpid()
+    real = ledgers.scans_of
+
+    def dies_after_the_first(books):
+        for n, item in enumerate(real(books)):
+            if n == 1 and os.getpid() != parent:
+                os._exit(9)
+            yield item
+
+    monkeypatch.setattr(ledgers, "SCAN_AHEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(ledgers, "scans_of", dies_after_the_first)
+    assert _read_all(folder, True) == here
