@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Callable
 
 from .areas import Context, registry
-from .areas.run import run_areas
+from .areas.run import AreaNight, run_areas
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .outcomes.catalogue import load_documents
 from .outcomes.engine import clock_sheets
 from .read import read_ledgers
+from .read.kinds import KINDS
 from .read.ledgers import missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
 from .record.output import open_register, publish_night, recovery_findings
@@ -32,7 +33,7 @@ from .render.parallel import Workers
 from .render.report import write_report
 from .rules import load_rulebook
 from .rules.check import check_against_areas
-from .validate import validate
+from .validate import Validation
 from .version import version
 
 STAGES = ("读取台账", "校验数据", "应用规则", "生成文书", "记录运行")
@@ -61,6 +62,13 @@ class _Timer:
         start = time.perf_counter()
         yield
         self.durations[name] = round(time.perf_counter() - start, 3)
+
+    def moved(self, seconds: float, source: str, target: str) -> None:
+        """Count ``seconds`` timed under stage ``source`` as stage ``target``'s (they were spent on its work)."""
+        already = self.durations.get(target, 0.0)
+        shift = max(0.0, min(seconds - already, self.durations.get(source, 0.0)))
+        self.durations[source] = round(self.durations.get(source, 0.0) - shift, 3)
+        self.durations[target] = round(already + shift, 3)
 
 
 def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date | None = None,
@@ -93,34 +101,33 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
     check_against_areas(book, catalogue)
     with timer.stage("读取台账"):
         loaded = read_ledgers(ledgers, scan_ahead=workers_allowed)
+    validation = Validation(loaded)  # each ledger validated when an area first needs it (engine.areas.run)
     with timer.stage("校验数据"):
-        records, data_findings = validate(loaded)
-    night = Night(findings=loaded.findings + data_findings + folder_findings(records)
-                  + missing_kind_findings(out, as_of.date(), loaded.inventory))  # a ledger gone since last night
+        validation.ensure(k for k in validation.present() if KINDS[k].reference)  # the owner file, the staff
     large = sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS  # worth a second core
     register = open_register(out)  # the output folder's lock: one run at a time, held until register.close()
     try:
         register.load(as_of.date())  # first voids the numbers of a run that died before publishing
-        night.findings += recovery_findings(register)
         with timer.stage("应用规则"):
-            ctx = Context(as_of, today, book, calendar, register, records)
+            ctx = Context(as_of, today, book, calendar, register, validation.records)
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
-            areas = []
-            for area in registry():
-                if not any(records.of(kind) for kind in (area.runs_on or area.reads[:1])):
-                    continue
-                if not book.has(area.rule_files):  # its ledgers are here but its rules are not: say so
-                    night.findings.append(area_without_rules(area, book))
-                    continue
-                areas.append(area)
-            # derive → rules → outcomes → the area's own sheets, on a large night in two processes
-            results = run_areas(areas, ctx, catalogue, split=workers_allowed and large)
-            for done in results:
-                night.add(done.derived, done.outcomes)
-            night.sheets.update(clock_sheets([(area, done.open_facts, done.clocks)
-                                              for area, done in zip(areas, results)], ctx.params))
+            # validate → derive → rules → outcomes → the area's own sheets, on a large night in two processes
+            results = run_areas(registry(), ctx, catalogue, validation, split=workers_allowed and large)
+            validation.ensure(validation.present())  # kinds no area reads: their unreadable cells are findings too
+            night = Night(findings=loaded.findings + validation.findings() + folder_findings(ctx.records)
+                          + missing_kind_findings(out, as_of.date(), loaded.inventory)  # a ledger gone since last night
+                          + recovery_findings(register))
+            nights = [done for done in results if isinstance(done, AreaNight)]
+            for done in results:  # each area's night, or the finding that its rule file is missing
+                if isinstance(done, AreaNight):
+                    night.add(done.derived, done.outcomes)
+                else:
+                    night.findings.append(done)
+            area = {a.name: a for a in registry()}
+            night.sheets.update(clock_sheets([(area[n.area], n.open_facts, n.clocks) for n in nights], ctx.params))
             night.add(*settle_fines(night.fines, ctx, catalogue))  # the fines register (T13): 员工过失单, 扣罚汇总
-        del records, ctx, results  # past the rules only the findings and documents are needed
+        timer.moved(validation.seconds, "应用规则", "校验数据")  # the areas' validation counts as validation
+        del validation, ctx, results, nights  # past the rules only the findings and documents are needed
         status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
         findings = sorted(night.findings + status.findings, key=Finding.sort_key)
         counts = counts_of(findings)
@@ -144,13 +151,6 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
     finally:
         register.close()
     return RunResult(as_of, out / as_of.date().isoformat(), findings, counts, documents, timer.durations)
-
-
-def area_without_rules(area, book) -> Finding:
-    missing = "、".join(f"{stem}.yaml" for stem in area.rule_files if not book.has((stem,)))
-    return Finding(policy="DATA", rule="DATA-rules-missing", category="规则参数", subject=None, severity="错误",
-                   message=f"台账文件夹中有{area.title}的台账，但规则文件夹 {book.folder} 中没有 {missing}："
-                           f"本晚没有检查{area.title}（不是“没有问题”）")
 
 
 def folder_findings(records) -> list[Finding]:

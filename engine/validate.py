@@ -8,6 +8,7 @@ the owner file) happen here too.
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -306,121 +307,195 @@ def _constant(spec, value):
 
 
 def validate(ledgers: Ledgers) -> tuple[Records, list[Finding]]:
-    """Column by column (each distinct value parsed once), then row by row into pydantic records."""
-    findings: list[Finding] = []
-    by_kind: dict[str, list] = defaultdict(list)
-    sheet_totals: list = []
-    known_units: set[str] = set()  # every unit the owner file names, even on a row with another bad cell
-    for loaded in ledgers.sheets:
-        layout = loaded.rows.layout
-        kind = layout.kind
-        model = MODELS.get(kind.name, GenericRecord)
-        rows = loaded.rows.rows
-        columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
-        cols = dict(layout.columns)
-        for name in layout.constants:
-            if layout.wide_column is not None and name not in cols:
-                columns.setdefault(name, layout.headers.get(layout.wide_column, kind.field(name).title))
-        specs = [(kind.field(name), col) for name, col in layout.columns.items() if name not in layout.constants]
-        names = [spec.name for spec, _ in specs]
-        file, sheet = loaded.file, loaded.sheet
-        problems: list[tuple[int, int, Finding]] = []  # (row index, column order, finding)
-        parsed_columns = []
-        error_rows = [i for i, r in enumerate(rows) if r.errors]
-        skip: dict[int, str] = {}  # row index → reason (e.g. a vacant unit: no owner name)
-        transposed = _transpose(rows)
-        for fname, reason in kind.skip_when_blank:
-            if fname in layout.columns and fname not in layout.constants:
-                for i, v in enumerate(_raw_column(rows, layout, fname, layout.columns[fname], transposed)):
-                    if is_blank(v) and not rows[i].errors:
-                        skip.setdefault(i, reason)
-        for order, (spec, col) in enumerate(specs):
-            raw_column = _raw_column(rows, layout, spec.name, col, transposed)
-            parsed = _parse_column(raw_column, PARSERS[spec.type])
-            if spec.required and not spec.may_be_blank:
-                suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
-            else:
-                suspects = [i for i, p in enumerate(parsed) if p.__class__ is CellError]
-            for i in sorted(set(suspects).union(error_rows)):
-                if i in skip:
-                    continue
-                ref = RowRef(file, sheet, rows[i].row, columns, cols)
-                err_col = next((c for c in (layout.unit_parts if spec.name == "unit" and layout.unit_parts else (col,))
-                                if c in rows[i].errors), None)
-                if err_col is not None:
-                    problem = cell_finding(ref.cell(spec.name, rows[i].errors[err_col]), _FORMULA_ERROR, "formula-error")
-                elif parsed[i] is None and spec.required and not spec.may_be_blank:
-                    problem = cell_finding(ref.cell(spec.name, raw_column[i]), "必填项为空", "required")
-                elif isinstance(parsed[i], CellError):
-                    problem = cell_finding(ref.cell(spec.name, raw_column[i]), str(parsed[i]), spec.type)
+    """Every sheet's rows into records, and every cell that cannot be read as a finding."""
+    checked = Validation(ledgers)
+    checked.ensure(checked.present())
+    return checked.records, checked.findings()
+
+
+class Validation:
+    """The night's records, validated kind by kind when first asked for (:meth:`ensure`).
+
+    Column by column (each distinct value parsed once), then row by row into pydantic records. On a night
+    shared between two processes (engine.areas.run) each validates the kinds its areas read; the findings keep
+    the order of one validation of the whole folder (sheet by sheet, then the cross-checks), whoever made them."""
+
+    def __init__(self, ledgers: Ledgers):
+        self.ledgers = ledgers
+        self.records = Records()
+        self.kinds: set[str] = set()  # validated in this process
+        self.elsewhere: set[str] = set()  # validated in the second process (findings taken in by absorb)
+        self.seconds = 0.0  # spent validating in this process
+        self._found: list[tuple[tuple, str, Finding]] = []  # (order, kind, finding)
+        self._known_units: set[str] = set()  # every unit the owner file names, even on a row with another bad cell
+
+    def present(self) -> list[str]:
+        """The kinds of the folder's sheets, in sheet order."""
+        return list(dict.fromkeys(s.rows.layout.kind.name for s in self.ledgers.sheets))
+
+    def rows(self, kind: str) -> int:
+        """Data rows of the kind's sheets, before validation (what sharing the work out is weighed by)."""
+        return sum(len(s.rows.rows) for s in self.ledgers.sheets if s.rows.layout.kind.name == kind)
+
+    def ensure(self, kinds) -> None:
+        """Validate the given kinds not validated yet (the owner file first: the fee rows are checked against it)."""
+        todo = {k for k in kinds if k not in self.kinds and k not in self.elsewhere}
+        if todo & CROSS_CHECKED and "owners" not in self.kinds | self.elsewhere:
+            todo.add("owners")
+        if not todo:
+            return
+        start = time.perf_counter()
+        for kind in sorted(todo, key=lambda k: (k != "owners", k)):
+            self._validate_kind(kind)
+            self.kinds.add(kind)
+        self.seconds += time.perf_counter() - start
+
+    def findings(self, kinds=None) -> list[Finding]:
+        """The findings of validation (of the given kinds only), in the order of a whole-folder validation."""
+        return [f for _, k, f in sorted(self._found, key=lambda x: x[0]) if kinds is None or k in kinds]
+
+    def export(self) -> tuple[set[str], list, dict[int, dict]]:
+        """What the second process hands back: its kinds, their findings and the inventory counts it added."""
+        index = {id(entry): i for i, entry in enumerate(self.ledgers.inventory)}
+        counts = {index[id(s.entry)]: {k: s.entry[k] for k in ("records", "rows_with_problems", "skipped_records")
+                                       if k in s.entry}
+                  for s in self.ledgers.sheets if s.rows.layout.kind.name in self.kinds and id(s.entry) in index}
+        return self.kinds, [x for x in self._found if x[1] in self.kinds], counts
+
+    def absorb(self, exported: tuple[set[str], list, dict[int, dict]]) -> None:
+        kinds, found, counts = exported
+        new = kinds - self.kinds
+        self.elsewhere |= new
+        self._found += [x for x in found if x[1] in new]
+        for i, values in counts.items():
+            entry = self.ledgers.inventory[i]
+            if entry.get("kind") in new:
+                entry.update(values)
+
+    def _validate_kind(self, kind_name: str) -> None:
+        sheets = [(n, s) for n, s in enumerate(self.ledgers.sheets) if s.rows.layout.kind.name == kind_name]
+        by_kind: dict[str, list] = defaultdict(list)
+        if kind_name in self.records.by_kind:
+            by_kind[kind_name] = self.records.by_kind[kind_name]
+        findings: list[tuple[tuple, str, Finding]] = self._found
+        known_units = self._known_units
+        sheet_totals = self.records.totals
+        for sheet_no, loaded in sheets:
+            layout = loaded.rows.layout
+            kind = layout.kind
+            model = MODELS.get(kind.name, GenericRecord)
+            rows = loaded.rows.rows
+            columns = {name: layout.headers.get(col, kind.field(name).title) for name, col in layout.columns.items()}
+            cols = dict(layout.columns)
+            for name in layout.constants:
+                if layout.wide_column is not None and name not in cols:
+                    columns.setdefault(name, layout.headers.get(layout.wide_column, kind.field(name).title))
+            specs = [(kind.field(name), col) for name, col in layout.columns.items() if name not in layout.constants]
+            names = [spec.name for spec, _ in specs]
+            file, sheet = loaded.file, loaded.sheet
+            problems: list[tuple[int, int, Finding]] = []  # (row index, column order, finding)
+            parsed_columns = []
+            error_rows = [i for i, r in enumerate(rows) if r.errors]
+            skip: dict[int, str] = {}  # row index → reason (e.g. a vacant unit: no owner name)
+            transposed = _transpose(rows)
+            for fname, reason in kind.skip_when_blank:
+                if fname in layout.columns and fname not in layout.constants:
+                    for i, v in enumerate(_raw_column(rows, layout, fname, layout.columns[fname], transposed)):
+                        if is_blank(v) and not rows[i].errors:
+                            skip.setdefault(i, reason)
+            for order, (spec, col) in enumerate(specs):
+                raw_column = _raw_column(rows, layout, spec.name, col, transposed)
+                parsed = _parse_column(raw_column, PARSERS[spec.type])
+                if spec.required and not spec.may_be_blank:
+                    suspects = [i for i, p in enumerate(parsed) if p is None or p.__class__ is CellError]
                 else:
+                    suspects = [i for i, p in enumerate(parsed) if p.__class__ is CellError]
+                for i in sorted(set(suspects).union(error_rows)):
+                    if i in skip:
+                        continue
+                    ref = RowRef(file, sheet, rows[i].row, columns, cols)
+                    err_col = next((c for c in (layout.unit_parts if spec.name == "unit" and layout.unit_parts else (col,))
+                                    if c in rows[i].errors), None)
+                    if err_col is not None:
+                        problem = cell_finding(ref.cell(spec.name, rows[i].errors[err_col]), _FORMULA_ERROR, "formula-error")
+                    elif parsed[i] is None and spec.required and not spec.may_be_blank:
+                        problem = cell_finding(ref.cell(spec.name, raw_column[i]), "必填项为空", "required")
+                    elif isinstance(parsed[i], CellError):
+                        problem = cell_finding(ref.cell(spec.name, raw_column[i]), str(parsed[i]), spec.type)
+                    else:
+                        continue
+                    parsed[i] = problem  # marks the row as bad
+                    problems.append((i, order, problem))
+                default = _field_default(model, spec.name)
+                if default is not None:  # e.g. 实收金额: blank means 0 (ledgers.md)
+                    parsed = [default if p is None else p for p in parsed]
+                parsed_columns.append(parsed)
+            for name, value in layout.constants.items():
+                if not kind.has(name):
                     continue
-                parsed[i] = problem  # marks the row as bad
-                problems.append((i, order, problem))
-            default = _field_default(model, spec.name)
-            if default is not None:  # e.g. 实收金额: blank means 0 (ledgers.md)
-                parsed = [default if p is None else p for p in parsed]
-            parsed_columns.append(parsed)
-        for name, value in layout.constants.items():
-            if not kind.has(name):
-                continue
-            names.append(name)
-            parsed_columns.append([_constant(kind.field(name), value)] * len(rows))
-        bad_rows = {i for i, _, _ in problems}
-        findings.extend(f for _, _, f in sorted(problems, key=lambda x: (x[0], x[1])))
-        if any(f not in layout.columns and f not in layout.constants for f in kind.required):
-            bad_rows = set(range(len(rows)))
-        if kind.name == "owners" and "unit" in names:
-            known_units.update(u.key for u in parsed_columns[names.index("unit")] if isinstance(u, Unit))
-        out = by_kind[kind.name]
-        n_before = len(out)
-        for i, values in enumerate(zip(*parsed_columns)):
-            if i in bad_rows or i in skip:
-                continue
-            out.append(model(ref=RowRef(file, sheet, rows[i].row, columns, cols), **dict(zip(names, values))))
-        entry = loaded.entry
-        if entry is not None and entry.get("kind"):
-            entry["records"] = entry.get("records", 0) + len(out) - n_before
-            if bad_rows:
-                entry["rows_with_problems"] = entry.get("rows_with_problems", 0) + len(bad_rows - set(skip))
-            for i, reason in sorted(skip.items()):
-                entry.setdefault("skipped_records", {}).setdefault(reason, []).append(rows[i].row)
-        if getattr(loaded.rows, "totals", None):  # 帐表相符 (F12): the sheet's 合计 rows vs the rows read
-            sheet_totals.extend(totals_of(kind, layout, loaded.rows.totals, rows, names, parsed_columns,
-                                          file, sheet, columns,
-                                          lambda f, r: RowRef(file, sheet, r, columns, cols).address(f)))
-        loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
-        del transposed
-    records = Records(by_kind=dict(by_kind), totals=sheet_totals)
-    findings.extend(_cross_check(records, known_units))
-    return records, findings
+                names.append(name)
+                parsed_columns.append([_constant(kind.field(name), value)] * len(rows))
+            bad_rows = {i for i, _, _ in problems}
+            findings.extend(((sheet_no, i, order), kind.name, f) for i, order, f in problems)
+            if any(f not in layout.columns and f not in layout.constants for f in kind.required):
+                bad_rows = set(range(len(rows)))
+            if kind.name == "owners" and "unit" in names:
+                known_units.update(u.key for u in parsed_columns[names.index("unit")] if isinstance(u, Unit))
+            out = by_kind[kind.name]
+            n_before = len(out)
+            for i, values in enumerate(zip(*parsed_columns)):
+                if i in bad_rows or i in skip:
+                    continue
+                out.append(model(ref=RowRef(file, sheet, rows[i].row, columns, cols), **dict(zip(names, values))))
+            entry = loaded.entry
+            if entry is not None and entry.get("kind"):
+                entry["records"] = entry.get("records", 0) + len(out) - n_before
+                if bad_rows:
+                    entry["rows_with_problems"] = entry.get("rows_with_problems", 0) + len(bad_rows - set(skip))
+                for i, reason in sorted(skip.items()):
+                    entry.setdefault("skipped_records", {}).setdefault(reason, []).append(rows[i].row)
+            if getattr(loaded.rows, "totals", None):  # 帐表相符 (F12): the sheet's 合计 rows vs the rows read
+                sheet_totals.extend(totals_of(kind, layout, loaded.rows.totals, rows, names, parsed_columns,
+                                              file, sheet, columns,
+                                              lambda f, r: RowRef(file, sheet, r, columns, cols).address(f)))
+            loaded.rows.rows = []  # the raw cells are not needed past validation; free them sheet by sheet
+            del transposed
+        self.records.by_kind.update(by_kind)
+        crossed = _cross_check(self.records, known_units, kind_name)
+        findings += [((len(self.ledgers.sheets), CROSS_ORDER.index(kind_name), i), kind_name, f)
+                     for i, f in enumerate(crossed)]
 
 
-def _cross_check(records: Records, known_units: set[str]) -> list[Finding]:
-    """Rows that refer to a unit the owner file does not have: a DATA finding, the row stays out."""
-    owners = records.of("owners")
-    if not known_units:
+CROSS_CHECKED = {"fees", "instalments"}  # rows whose unit must be in the owner file
+CROSS_ORDER = ("owners", "fees", "instalments")
+
+
+def _cross_check(records: Records, known_units: set[str], kind: str) -> list[Finding]:
+    """The kind's rows that refer to a unit the owner file does not have (a DATA finding, the row stays out);
+    for the owner file itself, a unit written twice."""
+    if not known_units or kind not in CROSS_ORDER:
         return []
     findings = []
-    seen: dict[str, Owner] = {}
-    for owner in owners:
-        if owner.unit.key in seen:
-            first = seen[owner.unit.key]
-            findings.append(cell_finding(owner.ref.cell("unit", owner.unit.display),
-                                         f"房号重复（与 {first.ref.file} › {first.ref.sheet} › 第{first.ref.row}行 相同），以先出现的一行为准",
-                                         "duplicate-unit", subject=owner.unit.key, severity="警告"))
-        else:
-            seen[owner.unit.key] = owner
-    for kind in ("fees", "instalments"):
-        kept = []
-        for rec in records.of(kind):
-            if rec.unit.key in known_units:
-                kept.append(rec)
+    if kind == "owners":
+        seen: dict[str, Owner] = {}
+        for owner in records.of("owners"):
+            if owner.unit.key in seen:
+                first = seen[owner.unit.key]
+                findings.append(cell_finding(owner.ref.cell("unit", owner.unit.display),
+                                             f"房号重复（与 {first.ref.file} › {first.ref.sheet} › 第{first.ref.row}行 相同），以先出现的一行为准",
+                                             "duplicate-unit", subject=owner.unit.key, severity="警告"))
             else:
-                findings.append(cell_finding(rec.ref.cell("unit", rec.unit.display),
-                                             "业主档案中没有此房号，本行未参与催缴检查", "unknown-unit",
-                                             subject=rec.unit.key))
-        records.by_kind[kind] = kept
+                seen[owner.unit.key] = owner
+        return findings
+    kept = []
+    for rec in records.of(kind):
+        if rec.unit.key in known_units:
+            kept.append(rec)
+        else:
+            findings.append(cell_finding(rec.ref.cell("unit", rec.unit.display),
+                                         "业主档案中没有此房号，本行未参与催缴检查", "unknown-unit",
+                                         subject=rec.unit.key))
+    records.by_kind[kind] = kept
     return findings
 
 

@@ -1,6 +1,7 @@
 """A large night deals its policy areas between two processes (engine.areas.run): the night must be the same
 night — same findings, same documents with the same numbers, same register — as one run in one process,
 over several nights, and whatever happens to the second process."""
+import copy
 import os
 import sqlite3
 from pathlib import Path
@@ -93,24 +94,48 @@ def test_an_areas_own_error_in_the_second_process_is_raised_as_in_one_process(tm
     assert not (tmp_path / "out" / "2026-11-20").exists()
 
 
-def test_areas_sharing_a_number_series_or_a_derivation_stay_together():
+def test_areas_sharing_a_ledger_a_number_series_or_a_derivation_stay_together():
     from engine.outcomes.catalogue import load_documents
     from engine.rules import load_rulebook
-    from engine.validate import Records
 
     class Ctx:
         book = load_rulebook(REPO / "rules")
-        records = Records(by_kind={"owners": [0] * 5, "fees": [0] * 100, "instalments": [0] * 3, "tickets": [0] * 40})
 
-    families = {frozenset(a.name for a in fam) for fam in run.families(list(registry()), Ctx, load_documents(REPO / "forms"))}
+    class Rows:  # what the queue is ordered by: the rows of each kind read
+        rows = staticmethod(lambda kind: {"owners": 5, "fees": 100, "tickets": 40}.get(kind, 0))
+
+    catalogue = load_documents(REPO / "forms")
+    families = {frozenset(a.name for a in fam) for fam in run.families(list(registry()), Ctx, catalogue)}
     family_of = {name: fam for fam in families for name in fam}
     assert family_of["takeover"] == family_of["renovation"]  # both number 整改通知书 (整改字)
-    assert family_of["complaints"] == family_of["repairs"]  # the ticket facts, derived once for both
-    # reading one ledger ties no one (records are only read): the owner file, the fee ledger
-    assert family_of["fees"] != family_of["complaints"] and family_of["fees"] != family_of["collections"]
-    queue = run.by_size(run.families(list(registry()), Ctx, load_documents(REPO / "forms")), Ctx)
+    assert family_of["fees"] == family_of["collections"] == family_of["fee_accuracy"]  # the fee ledger
+    assert family_of["complaints"] == family_of["repairs"]  # the ticket ledger, and its facts derived once
+    assert family_of["fees"] != family_of["complaints"]  # the owner file is looked up by both: it ties no one
+    assert family_of["keys"] != family_of["takeover"]  # so is the staff sheet
+    queue = run.by_size(run.families(list(registry()), Ctx, catalogue), Rows)
     assert sorted(a.name for fam in queue for a in fam) == sorted(a.name for a in registry())
-    assert "fees" in {a.name for a in queue[0]}  # the family reading the most records goes first
+    assert "fees" in {a.name for a in queue[0]}  # the family reading the most rows goes first
+
+
+def test_validated_where_needed_the_findings_and_counts_are_those_of_one_validation(demo_ledgers):
+    from engine.read import read_ledgers
+    from engine.validate import Validation, validate
+
+    whole = read_ledgers(demo_ledgers)
+    records, findings = validate(whole)
+    parts = read_ledgers(demo_ledgers)
+    here = Validation(parts)
+    here.ensure(["owners", "staff"])
+    there = copy.deepcopy(here)  # the second process: a copy of this one as it was when forked
+    there.ensure(["tickets", "keys"])
+    here.ensure(["fees", "collections"])
+    here.absorb(there.export())
+    here.ensure(here.present())
+    assert here.findings() == findings and len(findings) > 3
+    assert here.elsewhere == {"tickets", "keys"} and not {"tickets", "keys"} & here.kinds
+    assert {k: len(v) for k, v in here.records.by_kind.items()} == \
+           {k: len(v) for k, v in records.by_kind.items() if k not in ("tickets", "keys")}
+    assert parts.inventory == whole.inventory  # the records counted on each sheet, whichever process validated it
 
 
 def _read_all(folder: Path, ahead: bool):

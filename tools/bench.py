@@ -5,18 +5,22 @@ rows, then in fresh processes (so peak RSS is the run's own): (1) only reads
 the workbooks, (2) runs the whole night. Prints
 
     read: rows=N wall=SECONDS rss_mb=MB
-    bench: units=N rows=N wall=SECONDS rss_mb=MB notices=N
+    bench: units=N rows=N wall=SECONDS rss_mb=MB tree_pss_mb=MB notices=N
 
-Targets (issue #2): wall ≤ 15 s and peak RSS ≤ 1 GB on a 2-core machine.
+rss_mb is the peak RSS of the night's largest process; tree_pss_mb the peak of the whole night's memory (its
+second process and document workers included, shared pages counted once). Targets (issue #2): wall ≤ 15 s
+and memory ≤ 1 GB on a 2-core machine.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,16 +44,52 @@ print(json.dumps({"rows": rows, "notices": sum(r.documents.values()), "findings"
 """
 
 
-def timed(code: str, *args: str) -> tuple[dict, float, float]:
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants (Linux /proc)."""
+    out = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                for child in fh.read().split():
+                    out += _tree(int(child))
+    except OSError:
+        pass
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+def timed(code: str, *args: str) -> tuple[dict, float, float, float]:
+    """(its JSON line, wall seconds, peak RSS of its largest process in MB, peak PSS of the whole process tree in
+    MB). A night forks a second process and document workers: pages they share are counted once in the PSS sum,
+    which is the memory the night takes from the machine; the largest process's RSS counts shared pages whole."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=REPO)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(proc.pid)))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
+    sampler.join()
     if proc.returncode:
-        sys.stderr.write(proc.stderr)
+        sys.stderr.write(err)
         raise SystemExit(proc.returncode)
     rss_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return json.loads(proc.stdout.strip().splitlines()[-1]), wall, rss_mb
+    return json.loads(out.strip().splitlines()[-1]), wall, rss_mb, peak[0] / 1024
 
 
 def main() -> int:
@@ -78,18 +118,19 @@ def main() -> int:
     runs = data / "runs"
     out = runs / time.strftime("%Y%m%d-%H%M%S")
 
-    read, read_wall, read_rss = timed(READ_ONLY, str(ledgers))
+    read, read_wall, read_rss, _ = timed(READ_ONLY, str(ledgers))
     print(f"read: rows={read['rows']} wall={read_wall:.2f} rss_mb={read_rss:.0f}")
-    full, wall, rss = timed(FULL_RUN, str(ledgers), str(REPO / "rules"), str(out), args.as_of, str(REPO / "forms"),
+    full, wall, rss, tree = timed(FULL_RUN, str(ledgers), str(REPO / "rules"), str(out), args.as_of, str(REPO / "forms"),
                             "2026-11-22")
     print("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in full["stages"].items()))
     print(f"bench: units={args.units} rows={full['rows']} tickets={args.tickets} wall={wall:.2f} rss_mb={rss:.0f} "
-          f"notices={full['notices']}")
+          f"tree_pss_mb={tree:.0f} notices={full['notices']}")
     for old in runs.iterdir():
         if old != out:
             shutil.rmtree(old, ignore_errors=True)
-    ok = wall <= 15 and rss <= 1024
-    print("targets (wall ≤ 15 s, rss ≤ 1024 MB):", "met" if ok else "NOT met")
+    print(f"targets: wall ≤ 15 s {'met' if wall <= 15 else 'NOT met'}; largest process ≤ 1024 MB "
+          f"{'met' if rss <= 1024 else 'NOT met'}; whole night (all its processes, PSS) ≤ 1024 MB "
+          f"{'met' if tree <= 1024 else 'NOT met'}")
     return 0
 
 

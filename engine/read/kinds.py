@@ -69,6 +69,9 @@ class KindSpec:
     fields: tuple[FieldSpec, ...]
     skip_when_blank: tuple[tuple[str, str], ...] = ()  # (field, reason): rows without it are skipped, not errors
     wide: WideSpec | None = None
+    # master data every policy area looks things up in (the owner file, the staff sheet): validated before the
+    # areas are shared between two processes, and tying no two areas together (engine.areas.run)
+    reference: bool = False
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -125,11 +128,11 @@ def _load_kind(path: Path) -> KindSpec:
         for name in (wide.value, wide.item, wide.period, wide.note):
             if name is not None and name not in seen:
                 raise VocabularyError(f"{path.name}: wide 指向不存在的字段 {name}")
-    unknown = set(data) - {"name", "title", "fields", "skip_when_blank", "wide", "description"}
+    unknown = set(data) - {"name", "title", "fields", "skip_when_blank", "wide", "description", "reference"}
     if unknown:
         raise VocabularyError(f"{path.name}: 未知的键 {', '.join(sorted(unknown))}")
     return KindSpec(str(data["name"]), str(data.get("title") or data["name"]), tuple(fields),
-                    tuple((str(k), str(v)) for k, v in skips.items()), wide)
+                    tuple((str(k), str(v)) for k, v in skips.items()), wide, data.get("reference") is True)
 
 
 def load_kinds(folder: Path = VOCAB_DIR) -> dict[str, KindSpec]:
