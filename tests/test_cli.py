@@ -84,3 +84,27 @@ def test_demo_writes_notices_and_the_workbook(tmp_path):
     assert batches >= {  # every area's demo shows its documents; the fee and complaint ones are these
         "打印批次_“总经理信箱”信件处理档案_1份.docx", "打印批次_二次催费通知书_1份.docx", "打印批次_催费通知书_3份.docx",
         "打印批次_投诉处理档案卡_1份.docx", "打印批次_最后催费通知书_3份.docx"}
+
+
+@pytest.mark.parametrize("args, code, said", [
+    (["run", "--as-of", "2026-11-20"], 0, "输出："),
+    (["run", "--ledgers", "no-such-folder"], 2, "错误"),
+])
+def test_the_wuye_command_ends_with_the_commands_exit_code_and_all_its_output(tmp_path, args, code, said):
+    """``wuye`` (engine.cli.entry) leaves the night's memory to the system at exit: nothing it printed or wrote
+    may be lost that way."""
+    import subprocess
+    import sys
+
+    ledgers = small_estate(tmp_path / "l", [["1-1-101", "物业费", "2026-10", 250, None, None, None]])
+    args = [a if a != "no-such-folder" else str(tmp_path / "none") for a in args]
+    if "--ledgers" not in args:
+        args += ["--ledgers", str(ledgers)]
+    done = subprocess.run([sys.executable, "-c", "from engine.cli import entry; entry()", *args,
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == code, done.stderr
+    assert said in done.stdout + done.stderr
+    if code == 0:
+        night = tmp_path / "out" / "2026-11-20"
+        assert json.loads((night / "findings.json").read_text(encoding="utf-8"))
+        assert json.loads((night / "run.json").read_text(encoding="utf-8"))["as_of"] == "2026-11-20T23:59:59"

@@ -40,7 +40,8 @@ from datetime import date
 from engine import parse_as_of, run_night
 r = run_night(sys.argv[1], sys.argv[2], sys.argv[3], parse_as_of(sys.argv[4]), sys.argv[5], today=date.fromisoformat(sys.argv[6]), workers=True, collect=False)
 rows = sum(len(s["skipped_rows"]) * 0 + s.get("data_rows", 0) for s in json.loads((r.folder / "run.json").read_text(encoding="utf-8"))["sheets"])
-print(json.dumps({"rows": rows, "notices": sum(r.documents.values()), "findings": len(r.findings), "stages": r.durations}))
+print(json.dumps({"rows": rows, "notices": sum(r.documents.values()), "findings": len(r.findings), "stages": r.durations}), flush=True)
+import os; os._exit(0)  # as the wuye command ends (engine.cli.entry): the memory goes back to the system at once
 """
 
 
