@@ -102,13 +102,15 @@ class ForkedItems:
         if self._failed:
             return None
         head = self._in.read(8)
-        data = self._in.read(struct.unpack("<Q", head)[0]) if len(head) == 8 else b""
-        try:
-            if len(head) == 8 and len(data) == struct.unpack("<Q", head)[0]:
-                return pickle.loads(data)
-        except Exception:
-            pass
-        self._failed = True
+        if len(head) == 8:
+            size = struct.unpack("<Q", head)[0]
+            data = self._in.read(size)
+            try:
+                if len(data) == size:
+                    return pickle.loads(data)
+            except Exception:
+                pass
+        self._failed = True  # the process ended (or broke off) before handing this item over
         return None
 
     def __iter__(self) -> Iterator[object]:
