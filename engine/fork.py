@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import struct
+import tempfile
 import threading
 from typing import Callable, Iterable, Iterator
 
@@ -45,22 +46,29 @@ def _fork(work: Callable[[int], None]) -> tuple[int, int]:
 
 
 class Forked:
-    """``work()`` running in a forked process from the moment this object is made."""
+    """``work()`` running in a forked process from the moment this object is made. What it returns is written
+    to a temporary file, not a pipe: the process ends as soon as its work is done and gives its memory back,
+    without waiting for this one to take the result."""
 
     def __init__(self, work: Callable[[], object]):
+        self._file = tempfile.TemporaryFile(prefix="wuye-")
+
         def send(fd: int) -> None:
             data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(fd, "wb") as out:
+            with os.fdopen(os.dup(self._file.fileno()), "wb") as out:
                 out.write(data)
+            os.close(fd)
 
         self.pid, self._read_end = _fork(send)
 
     def result(self):
         """What ``work()`` returned; raises :class:`ForkFailed` if the process failed."""
-        with os.fdopen(self._read_end, "rb") as fh:
-            data = fh.read()
+        os.close(self._read_end)
         self._read_end = -1
         _, status = os.waitpid(self.pid, 0)
+        with self._file as fh:
+            fh.seek(0)
+            data = fh.read() if status == 0 else b""
         if status != 0 or not data:
             raise ForkFailed(f"进程 {self.pid} 未完成（状态 {status}）")
         try:
@@ -79,6 +87,7 @@ class Forked:
             pass
         os.close(self._read_end)
         self._read_end = -1
+        self._file.close()
 
 
 class ForkedItems:

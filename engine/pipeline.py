@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Callable
 
 from .areas import Context, registry
-from .areas.run import AreaNight, run_areas
+from .areas.run import AreaNight, PlanMismatch, plan, run_areas
 from .derive.calendar import WorkCalendar
 from .findings import Finding
 from .outcomes.catalogue import load_documents
 from .outcomes.engine import clock_sheets
-from .read import read_ledgers
+from .fork import can_fork
 from .read.kinds import KINDS
-from .read.ledgers import missing_kind_findings
+from .read.ledgers import LedgerFolder, missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
 from .record.output import open_register, publish_night, recovery_findings
 from .record.fines import settle_fines
@@ -40,7 +40,8 @@ from .validate import Validation
 from .version import version
 
 STAGES = ("读取台账", "校验数据", "应用规则", "生成文书", "记录运行")
-PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are checked and rendered in this process: a second one costs more
+PARALLEL_MIN_ROWS = 20_000  # ledgers smaller than this are rendered in this process: a second one costs more
+SPLIT_MIN_BYTES = 2 << 20  # ledger files smaller than this together are read and checked in this process
 
 
 @dataclass
@@ -85,8 +86,11 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_night(Path(ledgers), Path(rules), Path(out), as_of, Path(forms), today or date.today(),
-                          progress, workers)
+        args = (Path(ledgers), Path(rules), Path(out), as_of, Path(forms), today or date.today(), progress, workers)
+        try:
+            return _run_night(*args, split=workers)
+        except PlanMismatch:  # a workbook held other ledgers than its top showed: the night again, in one process
+            return _run_night(*args, split=False)
     finally:
         # the night's reference cycles (durable-rules' actions, Jinja's compiled templates …) were never
         # collected while the collector was off: free them now, or a process running many nights grows
@@ -98,24 +102,27 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
 
 
 def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date,
-               progress: Callable[[str], None] | None, workers_allowed: bool) -> RunResult:
+               progress: Callable[[str], None] | None, workers: bool, split: bool) -> RunResult:
     timer = _Timer(progress)
     book, calendar, catalogue = load_rulebook(rules), WorkCalendar.from_rules(rules), load_documents(forms)
     check_against_areas(book, catalogue)
     with timer.stage("读取台账"):
-        loaded = read_ledgers(ledgers, scan_ahead=workers_allowed)
+        folder = LedgerFolder(ledgers)
+        # a large folder is read, checked and run by two processes, each its share of the ledgers (engine.areas.run)
+        shares = (plan(folder, list(registry()), book, catalogue)
+                  if split and can_fork() and folder.size() >= SPLIT_MIN_BYTES else None)
+        loaded = folder.read(shares.common if shares else folder.paths, folder.empty(), scan_ahead=split)
     validation = Validation(loaded)  # each ledger validated when an area first needs it (engine.areas.run)
     with timer.stage("校验数据"):
         validation.ensure(k for k in validation.present() if KINDS[k].reference)  # the owner file, the staff
-    large = sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS  # worth a second core
     register = open_register(out)  # the output folder's lock: one run at a time, held until register.close()
     try:
         register.load(as_of.date())  # first voids the numbers of a run that died before publishing
         with timer.stage("应用规则"):
             ctx = Context(as_of, today, book, calendar, register, validation.records)
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
-            # validate → derive → rules → outcomes → the area's own sheets, on a large night in two processes
-            results = run_areas(registry(), ctx, catalogue, validation, split=workers_allowed and large)
+            # read the rest → validate → derive → rules → outcomes → the area's own sheets (in two processes)
+            results = run_areas(registry(), ctx, catalogue, validation, (folder, shares) if shares else None)
             validation.ensure(validation.present())  # kinds no area reads: their unreadable cells are findings too
             night = Night(findings=loaded.findings + validation.findings() + folder_findings(ctx.records)
                           + missing_kind_findings(out, as_of.date(), loaded.inventory)  # a ledger gone since last night
@@ -129,7 +136,9 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
             area = {a.name: a for a in registry()}
             night.sheets.update(clock_sheets([(area[n.area], n.open_facts, n.clocks) for n in nights], ctx.params))
             night.add(*settle_fines(night.fines, ctx, catalogue))  # the fines register (T13): 员工过失单, 扣罚汇总
-        timer.moved(validation.seconds, "应用规则", "校验数据")  # the areas' validation counts as validation
+        timer.moved(folder.seconds, "应用规则", "读取台账")  # the areas' reading counts as reading …
+        timer.moved(validation.seconds, "应用规则", "校验数据")  # … and their validation as validation
+        large = sum(s.get("data_rows", 0) for s in loaded.inventory) >= PARALLEL_MIN_ROWS  # worth a second core
         del validation, ctx, results, nights  # past the rules only the findings and documents are needed
         status = carry_status(out, ledgers, as_of, night.findings)  # the clerk's marks, night to night
         findings = sorted(night.findings + status.findings, key=Finding.sort_key)
@@ -140,7 +149,7 @@ def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pa
                     write_lists(tmp, findings, night, counts, as_of, loaded.inventory, status)
             with timer.stage("生成文书"):
                 documents = render_documents(night.notices, night.reports, catalogue, forms, tmp,
-                                             Workers(enabled=workers_allowed and large), lists)
+                                             Workers(enabled=workers and large), lists)
             write_manifest(tmp / "run.json", as_of, today, loaded, book, forms, counts, documents, timer.durations,
                            ledgers, rules)
             write_report(tmp, findings, {  # index.html for the 客服主管: links only what was written

@@ -333,10 +333,6 @@ class Validation:
         """The kinds of the folder's sheets, in sheet order."""
         return list(dict.fromkeys(s.rows.layout.kind.name for s in self.ledgers.sheets))
 
-    def rows(self, kind: str) -> int:
-        """Data rows of the kind's sheets, before validation (what sharing the work out is weighed by)."""
-        return sum(len(s.rows.rows) for s in self.ledgers.sheets if s.rows.layout.kind.name == kind)
-
     def ensure(self, kinds) -> None:
         """Validate the given kinds not validated yet (the owner file first: the fee rows are checked against it)."""
         todo = {k for k in kinds if k not in self.kinds and k not in self.elsewhere}
@@ -354,9 +350,10 @@ class Validation:
         """The findings of validation (of the given kinds only), in the order of a whole-folder validation."""
         return [f for _, k, f in sorted(self._found, key=lambda x: x[0]) if kinds is None or k in kinds]
 
-    def export(self) -> tuple[set[str], list, dict[int, dict]]:
-        """What the second process hands back: its kinds, their findings and the inventory counts it added."""
-        index = {id(entry): i for i, entry in enumerate(self.ledgers.inventory)}
+    def export(self, shared: int) -> tuple[set[str], list, dict[int, dict]]:
+        """What the second process hands back: its kinds, their findings and the counts it added to the first
+        ``shared`` inventory entries (those both processes hold; it hands back the entries it read itself whole)."""
+        index = {id(entry): i for i, entry in enumerate(self.ledgers.inventory[:shared])}
         counts = {index[id(s.entry)]: {k: s.entry[k] for k in ("records", "rows_with_problems", "skipped_records")
                                        if k in s.entry}
                   for s in self.ledgers.sheets if s.rows.layout.kind.name in self.kinds and id(s.entry) in index}
@@ -373,7 +370,7 @@ class Validation:
                 entry.update(values)
 
     def _validate_kind(self, kind_name: str) -> None:
-        sheets = [(n, s) for n, s in enumerate(self.ledgers.sheets) if s.rows.layout.kind.name == kind_name]
+        sheets = [(s.order, s) for s in self.ledgers.sheets if s.rows.layout.kind.name == kind_name]
         by_kind: dict[str, list] = defaultdict(list)
         if kind_name in self.records.by_kind:
             by_kind[kind_name] = self.records.by_kind[kind_name]
@@ -462,10 +459,11 @@ class Validation:
             del transposed
         self.records.by_kind.update(by_kind)
         crossed = _cross_check(self.records, known_units, kind_name)
-        findings += [((len(self.ledgers.sheets), CROSS_ORDER.index(kind_name), i), kind_name, f)
+        findings += [((AFTER_SHEETS, CROSS_ORDER.index(kind_name), i), kind_name, f)
                      for i, f in enumerate(crossed)]
 
 
+AFTER_SHEETS = (float("inf"), 0)  # the cross-checks' findings come after every sheet's own
 CROSS_CHECKED = {"fees", "instalments"}  # rows whose unit must be in the owner file
 CROSS_ORDER = ("owners", "fees", "instalments")
 

@@ -20,6 +20,7 @@ NIGHTS = ("2026-11-20", "2026-11-27", "2026-12-04")
 
 def _nights(ledgers: Path, out: Path, split: bool, monkeypatch) -> list:
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0 if split else 10 ** 12)
+    monkeypatch.setattr(pipeline, "SPLIT_MIN_BYTES", 0 if split else 10 ** 12)
     return [run_night(ledgers, REPO / "rules", out, parse_as_of(day), REPO / "forms", today=TODAY, workers=split)
             for day in NIGHTS]
 
@@ -87,34 +88,82 @@ def test_an_areas_own_error_in_the_second_process_is_raised_as_in_one_process(tm
         return real_run_area(area, ctx, catalogue)
 
     monkeypatch.setattr(run, "run_area", broken_complaints)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "SPLIT_MIN_BYTES", 0)
     with pytest.raises(ValueError, match="an area's bug"):
         run_night(demo_ledgers, REPO / "rules", tmp_path / "out", parse_as_of("2026-11-20"), REPO / "forms",
                   today=TODAY, workers=True)
     assert not (tmp_path / "out" / "2026-11-20").exists()
 
 
-def test_areas_sharing_a_ledger_a_number_series_or_a_derivation_stay_together():
+def test_areas_sharing_a_ledger_a_number_series_or_a_derivation_stay_together(demo_ledgers):
     from engine.outcomes.catalogue import load_documents
+    from engine.read.ledgers import LedgerFolder
     from engine.rules import load_rulebook
 
-    class Ctx:
-        book = load_rulebook(REPO / "rules")
-
-    class Rows:  # what the queue is ordered by: the rows of each kind read
-        rows = staticmethod(lambda kind: {"owners": 5, "fees": 100, "tickets": 40}.get(kind, 0))
-
-    catalogue = load_documents(REPO / "forms")
-    families = {frozenset(a.name for a in fam) for fam in run.families(list(registry()), Ctx, catalogue)}
+    book, catalogue = load_rulebook(REPO / "rules"), load_documents(REPO / "forms")
+    families = {frozenset(a.name for a in fam) for fam in run.families(list(registry()), book, catalogue)}
     family_of = {name: fam for fam in families for name in fam}
     assert family_of["takeover"] == family_of["renovation"]  # both number 整改通知书 (整改字)
     assert family_of["fees"] == family_of["collections"] == family_of["fee_accuracy"]  # the fee ledger
     assert family_of["complaints"] == family_of["repairs"]  # the ticket ledger, and its facts derived once
     assert family_of["fees"] != family_of["complaints"]  # the owner file is looked up by both: it ties no one
     assert family_of["keys"] != family_of["takeover"]  # so is the staff sheet
-    queue = run.by_size(run.families(list(registry()), Ctx, catalogue), Rows)
-    assert sorted(a.name for fam in queue for a in fam) == sorted(a.name for a in registry())
-    assert "fees" in {a.name for a in queue[0]}  # the family reading the most rows goes first
+
+    folder = LedgerFolder(demo_ledgers)
+    plan = run.plan(folder, list(registry()), book, catalogue)
+    names = lambda paths: {p.name for p in paths}
+    assert sorted(plan.common + plan.own + plan.other) == folder.paths  # every file read once, by someone
+    assert {"业主档案.xls", "员工与奖金.xlsx"} <= names(plan.common)  # reference ledgers (and an .xls) first
+    assert names(plan.own) & {"2026年收费台账.xlsx", "欠费催缴记录表.xlsx"} == {"2026年收费台账.xlsx", "欠费催缴记录表.xlsx"}
+    theirs = {a.name for i in plan.theirs for a in plan.families[i]}
+    assert "fees" not in theirs and {"complaints", "repairs"} <= theirs  # the largest share here, the next there
+    assert "投诉报修台账.xlsx" in names(plan.other)
+    assert set(plan.kinds) == set(plan.own + plan.other)  # what the top of each dealt workbook showed
+
+
+def _sniffing_wrong(monkeypatch, file: str, kinds: set[str]):
+    real = run.sniff_kinds
+    monkeypatch.setattr(run, "sniff_kinds", lambda path, mappings: kinds if path.name == file else real(path, mappings))
+
+
+@pytest.mark.parametrize("file, kinds, noticed", [
+    ("投诉报修台账.xlsx", {"keys"}, True),  # a ticket ledger taken for a key register: read with the wrong family
+    ("2026年收费台账.xlsx", {"tickets"}, None),  # the fee ledger dealt with the tickets (harmless if both run here)
+    ("员工与奖金.xlsx", {"keys"}, True),  # a reference ledger read after the fork (it was validated before)
+])
+def test_a_workbook_whose_top_misleads_starts_the_night_again_in_one_process(tmp_path, demo_ledgers, monkeypatch,
+                                                                              file, kinds, noticed):
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)[:1]
+    _sniffing_wrong(monkeypatch, file, kinds)
+    mismatches = []
+    real_check = run._check
+
+    def check(*args):
+        try:
+            real_check(*args)
+        except run.PlanMismatch as exc:
+            mismatches.append(str(exc))
+            raise
+
+    monkeypatch.setattr(run, "_check", check)
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)[:1]
+    assert noticed is None or bool(mismatches) == noticed  # it was noticed …
+    assert (one[0].folder / "findings.json").read_bytes() == (two[0].folder / "findings.json").read_bytes()
+    assert _night_files(one[0].folder) == _night_files(two[0].folder)  # … and the night is the same night
+    assert _register(tmp_path / "one")[:50] == _register(tmp_path / "two")[:50]
+
+
+def test_read_in_two_parts_the_folder_reads_as_one(demo_ledgers):
+    from engine.read import read_ledgers
+    from engine.read.ledgers import LedgerFolder
+
+    whole = read_ledgers(demo_ledgers)
+    folder = LedgerFolder(demo_ledgers)
+    parts = folder.read(folder.paths[1::2], folder.empty())
+    folder.read(folder.paths[::2], parts).put_in_order()
+    assert parts.inventory == whole.inventory and parts.findings == whole.findings
+    assert list(parts.files.items()) == list(whole.files.items())
+    assert [(s.file, s.sheet, s.order) for s in parts.sheets] == [(s.file, s.sheet, s.order) for s in whole.sheets]
 
 
 def test_validated_where_needed_the_findings_and_counts_are_those_of_one_validation(demo_ledgers):
@@ -129,7 +178,7 @@ def test_validated_where_needed_the_findings_and_counts_are_those_of_one_validat
     there = copy.deepcopy(here)  # the second process: a copy of this one as it was when forked
     there.ensure(["tickets", "keys"])
     here.ensure(["fees", "collections"])
-    here.absorb(there.export())
+    here.absorb(there.export(len(parts.inventory)))
     here.ensure(here.present())
     assert here.findings() == findings and len(findings) > 3
     assert here.elsewhere == {"tickets", "keys"} and not {"tickets", "keys"} & here.kinds

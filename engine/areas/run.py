@@ -1,28 +1,34 @@
 """The night's policy areas: each validates the ledgers it reads, derives its facts, applies its rule files and
 carries out the outcomes.
 
-On a large night the areas are shared between two processes, one per core. Areas that read a ledger of their
-own in common (fees, collections and fee accuracy all read the fee ledger), number documents in one series
-(two areas numbering 整改通知书 with 整改字) or share a derivation (``Area.shares``) are a *family* and run in
-one process; a ledger every area only looks things up in (the owner file, the staff sheet: ``reference`` in its
-vocabulary) is validated before and ties no one. The families wait in a queue, the ones reading the most rows
-first; each process takes the next family whenever it is free and validates that family's ledgers itself, so
-each ledger is validated once, by the process whose areas read it. The second process is a fork of this one
-(:mod:`engine.fork`): what was read is shared with it copy-on-write, nothing is copied over. It sends back what
-its areas produced — findings, documents, sheets, fines, the numbers it took from the register and the
-findings of its validation — and the night takes them in area order, as if everything had run here. Numbers
-come out the same whichever process ran a family, for each series is issued by one family only; a family the
-second process did not hand back (it failed in any way) is run here after all.
+On a large night the ledgers and the areas are shared between two processes, one per core. Areas that read a
+ledger of their own in common (fees, collections and fee accuracy all read the fee ledger), number documents in
+one series (two areas numbering 整改通知书 with 整改字) or share a derivation (``Area.shares``) are a *family* and
+run in one process; a ledger every area only looks things up in (the owner file, the staff sheet: ``reference``
+in its vocabulary) ties no one. Before anything is read in full, the top of each workbook tells its kinds
+(:mod:`engine.read.sniff`) and :func:`plan` deals the families out, with the workbooks they read, by the bytes
+to read: each process reads its own workbooks, validates their ledgers and runs their families. What both need
+— the reference ledgers, and any file whose kinds the top does not tell (an .xls, a CSV) — is read here first;
+the second process is a fork of this one (:mod:`engine.fork`) and shares it copy-on-write. It sends back what
+it read (the inventory of its sheets, their findings, the files' checksums) and what its areas produced —
+findings, documents, sheets, fines, the numbers it took from the register, the findings of its validation —
+and the night takes them in folder and area order, as if everything had run here. Numbers come out the same
+whichever process ran a family, for each series is issued by one family only. If the second process fails in
+any way, its workbooks are read and its families run here after all; if a workbook turns out to hold a ledger
+of a family the other process ran (the top of a sheet misled), :class:`PlanMismatch` is raised and the night
+starts again in one process: slower, never different.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..findings import Finding
 from ..fork import Forked, ForkFailed, can_fork
 from ..outcomes.engine import AreaOutcomes, apply_area, for_clock_sheets
 from ..read.kinds import KINDS
+from ..read.ledgers import LedgerFolder
+from ..read.sniff import sniff_kinds
 from ..validate import Validation
 from .base import Area, Context, Derived
 
@@ -51,43 +57,136 @@ def run_area(area: Area, ctx: Context, catalogue) -> AreaNight:
         open_facts, clocks)
 
 
-def run_areas(areas, ctx: Context, catalogue, validation: Validation, split: bool) -> list[AreaNight | Finding]:
+class PlanMismatch(Exception):
+    """A workbook held a ledger of a family the other process ran: the night must be run again in one process."""
+
+
+@dataclass
+class Plan:
+    """Who reads which ledger files and runs which families (indexes into ``families``)."""
+
+    families: list[list[Area]]
+    common: list[Path]  # read here before the second process starts: both use them
+    own: list[Path]  # read here, after
+    other: list[Path]  # read by the second process
+    theirs: set[int]  # the families the second process runs
+    kinds: dict[Path, set[str]]  # what the top of each workbook of ``own`` and ``other`` said it holds
+
+
+def plan(folder: LedgerFolder, areas: list[Area], book, catalogue) -> Plan | None:
+    """The families dealt between two processes, with the workbooks they read, by bytes to read (the largest
+    first, each to the process with less so far); None when one process would have it all."""
+    fams = families(areas, book, catalogue)
+    family_of = _family_of(fams)
+    group = list(range(len(fams)))  # families joined by a workbook holding ledgers of both
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    common, kinds_of = [], {}
+    for path in folder.paths:
+        kinds = sniff_kinds(path, folder.mappings)
+        if not kinds or any(k not in family_of for k in kinds):
+            common.append(path)  # unknown, a reference ledger, or no ledger at all: read before the fork
+            continue
+        kinds_of[path] = kinds
+        first, *rest = sorted(root(family_of[k]) for k in kinds)
+        for r in rest:
+            group[r] = first
+    group_of = {path: root(family_of[min(kinds)]) for path, kinds in kinds_of.items()}
+    size: dict[int, int] = {}
+    for path, g in group_of.items():
+        size[g] = size.get(g, 0) + path.stat().st_size
+    load, theirs = [0, 0], set()
+    for g in sorted(size, key=lambda g: (-size[g], g)):
+        side = 0 if load[0] <= load[1] else 1
+        load[side] += size[g]
+        if side:
+            theirs.add(g)
+    if not theirs:
+        return None
+    return Plan(fams, common, [p for p, g in group_of.items() if g not in theirs],
+                [p for p, g in group_of.items() if g in theirs], {i for i in range(len(fams)) if root(i) in theirs},
+                kinds_of)
+
+
+def _family_of(fams: list[list[Area]]) -> dict[str, int]:
+    """Each ledger kind → the family whose areas read it (reference ledgers tie no one)."""
+    return {kind: i for i, fam in enumerate(fams) for a in fam for kind in a.reads if not _reference(kind)}
+
+
+def run_areas(areas, ctx: Context, catalogue, validation: Validation,
+              reading: tuple[LedgerFolder, Plan] | None = None) -> list[AreaNight | Finding]:
     """The night of every area that runs (its ledgers have records) — or the finding that its rule file is
-    missing — in the order given. ``split``: share the families between two processes."""
-    fams = families(areas, ctx, catalogue)
-    queue = by_size(fams, validation) if split and can_fork() and 1 < len(fams) <= 256 else []
-    if not queue:
+    missing — in the order given. ``reading``: the ledgers still to read, dealt between two processes; this
+    process has read the plan's common files into ``validation.ledgers``."""
+    if reading is None or not can_fork():
+        if reading is not None:  # (the plan's files read here after all)
+            reading[0].read(reading[1].own + reading[1].other, validation.ledgers).put_in_order()
+        fams = families(areas, ctx.book, catalogue)
         return _in_order(areas, [run_family(fam, ctx, catalogue, validation) for fam in fams])
-    take, put = os.pipe()  # the queue: one byte per family, in order; each process reads the next when free
-    os.write(put, bytes(range(len(queue))))
-    os.close(put)
-
-    def run_queue() -> dict[int, dict]:
-        done = {}
-        while number := os.read(take, 1):
-            done[number[0]] = run_family(queue[number[0]], ctx, catalogue, validation)
-        return done
-
+    folder, p = reading
+    loaded = validation.ledgers
+    shared = len(loaded.inventory), len(loaded.findings)
     mark = ctx.register.mark()
-    other = Forked(lambda: (run_queue(), ctx.register.since(mark), validation.export()))
+
+    def second() -> tuple:
+        folder.read(p.other, loaded)
+        done = {i: run_family(p.families[i], ctx, catalogue, validation) for i in sorted(p.theirs)}
+        return (done, ctx.register.since(mark), validation.export(shared[0]), loaded.inventory[shared[0]:],
+                loaded.findings[shared[1]:], {f.name: loaded.files[f.name] for f in p.other})
+
+    other = Forked(second)
     try:
-        done = run_queue()
+        folder.read(p.own, loaded, scan_ahead=True)  # the second process has the less to do: a third one scans
+        done = {i: run_family(fam, ctx, catalogue, validation)
+                for i, fam in enumerate(p.families) if i not in p.theirs}
     except BaseException:
         other.kill()
         raise
-    finally:
-        os.close(take)
+    failed = False
     try:
-        theirs, issued, checked = other.result()
-    except ForkFailed:  # what it took is run here (an area's own error is then raised here, as in one process)
-        theirs, issued, checked = {}, ([], [], []), (set(), [], {})
+        theirs, issued, checked, inventory, findings, files = other.result()
+    except ForkFailed:  # its share is read and run here (an area's own error is then raised here, as in one process)
+        failed, theirs, issued, checked, inventory, findings, files = True, {}, ([], [], []), (set(), [], {}), [], [], {}
+        folder.read(p.other, loaded)
+    _check(p, loaded, inventory, failed)
     ctx.register.absorb(issued)
     validation.absorb(checked)
-    done.update(theirs)
-    for number, fam in enumerate(queue):
-        if number not in done:
-            done[number] = run_family(fam, ctx, catalogue, validation)
-    return _in_order(areas, list(done.values()))
+    loaded.inventory += inventory
+    loaded.findings += findings
+    loaded.files.update(files)
+    loaded.put_in_order()
+    for i, fam in enumerate(p.families):
+        if i not in done and i not in theirs:
+            done[i] = run_family(fam, ctx, catalogue, validation)
+    return _in_order(areas, [done[i] for i in sorted(done)] + [theirs[i] for i in sorted(theirs)])
+
+
+def _check(p: Plan, loaded, their_inventory: list[dict], failed: bool) -> None:
+    """Raise :class:`PlanMismatch` if a family ran without a ledger the other process read, or a reference
+    ledger turned up after the fork (it was validated before)."""
+    family_of = _family_of(p.families)
+    other, own = {path.name for path in p.other}, {path.name for path in p.own}
+
+    def kinds(entries: list[dict], files: set[str]) -> set[str]:
+        return {e["kind"] for e in entries if e.get("kind") and e["file"] in files}
+
+    ran_here = set(range(len(p.families))) - p.theirs
+    read_there = kinds(their_inventory, other) | kinds(loaded.inventory, other)
+    read_here = kinds(loaded.inventory, own)
+    wrong = {k for k in read_there | read_here if _reference(k)}
+    wrong |= {k for k in read_there if family_of.get(k) in ran_here}
+    if not failed:  # (when it failed, its families run here, after everything is read)
+        wrong |= {k for k in read_here if family_of.get(k) in p.theirs}
+    if wrong:
+        raise PlanMismatch("、".join(sorted(wrong)))
+
+
+def _reference(kind: str) -> bool:
+    return kind not in KINDS or KINDS[kind].reference
 
 
 def run_family(fam: list[Area], ctx: Context, catalogue, validation: Validation) -> dict[str, AreaNight | Finding]:
@@ -115,7 +214,7 @@ def area_without_rules(area: Area, book) -> Finding:
                            f"本晚没有检查{area.title}（不是“没有问题”）")
 
 
-def families(areas: list[Area], ctx: Context, catalogue) -> list[list[Area]]:
+def families(areas: list[Area], book, catalogue) -> list[list[Area]]:
     """Areas joined by a ledger of their own, a document number series or a shared derivation, in the order given."""
     family = list(range(len(areas)))
 
@@ -126,7 +225,7 @@ def families(areas: list[Area], ctx: Context, catalogue) -> list[list[Area]]:
 
     owner: dict[str, int] = {}
     for i, area in enumerate(areas):
-        for tie in _ties(area, ctx, catalogue):
+        for tie in _ties(area, book, catalogue):
             if tie in owner:
                 family[root(i)] = root(owner[tie])
             else:
@@ -137,18 +236,13 @@ def families(areas: list[Area], ctx: Context, catalogue) -> list[list[Area]]:
     return list(groups.values())
 
 
-def by_size(fams: list[list[Area]], validation: Validation) -> list[list[Area]]:
-    """The families, those reading the most rows first (ties in the order given)."""
-    return sorted(fams, key=lambda fam: -sum(validation.rows(k) for k in {k for a in fam for k in a.reads}))
-
-
-def _ties(area: Area, ctx: Context, catalogue) -> set[str]:
+def _ties(area: Area, book, catalogue) -> set[str]:
     ties = {f"ledger:{kind}" for kind in area.reads if kind in KINDS and not KINDS[kind].reference}
     ties |= {f"shares:{name}" for name in area.shares}
     for stem in area.rule_files:
-        if not ctx.book.has((stem,)):
+        if not book.has((stem,)):
             continue
-        model = ctx.book.file(stem).model
+        model = book.file(stem).model
         titles = {rule.then.document for rule in model.rules if rule.then.document}
         titles |= {title for ladder in model.ladders.values() for title in ladder.documents.values()}
         ties |= {f"series:{catalogue.documents[t].prefix}" for t in titles if t in catalogue.documents}

@@ -238,6 +238,15 @@ def _col_index(letters: str) -> int:
 
 def _xlsx_parts(z: zipfile.ZipFile, names: list[str]) -> list[str | None]:
     """The XML part of each sheet, in the workbook's order (the order calamine lists them)."""
+    out = xlsx_sheets(z)
+    if [n for n, _ in out] != names:  # should not happen; pair by name rather than guess
+        by_name = dict(out)
+        return [by_name.get(n) for n in names]
+    return [m for _, m in out]
+
+
+def xlsx_sheets(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, XML part) of each sheet, in the workbook's order."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -260,10 +269,7 @@ def _xlsx_parts(z: zipfile.ZipFile, names: list[str]) -> list[str | None]:
         else:
             member = posixpath.normpath(posixpath.join("xl", target))
         out.append((s.get("name"), member))
-    if [n for n, _ in out] != names:  # should not happen; pair by name rather than guess
-        by_name = dict(out)
-        return [by_name.get(n) for n in names]
-    return [m for _, m in out]
+    return out
 
 
 def _xlsx_scans(path: Path, names: list[str]):
