@@ -51,21 +51,30 @@ class Forked:
     without waiting for this one to take the result."""
 
     def __init__(self, work: Callable[[], object]):
-        self._file = tempfile.TemporaryFile(prefix="wuye-")
-
         def send(fd: int) -> None:
             data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            assert self._file is not None
             with os.fdopen(os.dup(self._file.fileno()), "wb") as out:
                 out.write(data)
             os.close(fd)
 
-        self.pid, self._read_end = _fork(send)
+        self.pid, self._read_end = 0, -1
+        self._file = None
+        try:
+            self._file = tempfile.TemporaryFile(prefix="wuye-")
+            self.pid, self._read_end = _fork(send)
+        except OSError:  # no room for a temporary file, or no second process to be had: the caller does the work
+            if self._file is not None:
+                self._file.close()
 
     def result(self):
-        """What ``work()`` returned; raises :class:`ForkFailed` if the process failed."""
+        """What ``work()`` returned; raises :class:`ForkFailed` if the process failed (or never started)."""
+        if not self.pid:
+            raise ForkFailed("未能启动第二个进程")
         os.close(self._read_end)
         self._read_end = -1
         _, status = os.waitpid(self.pid, 0)
+        assert self._file is not None
         with self._file as fh:
             fh.seek(0)
             data = fh.read() if status == 0 else b""
@@ -87,7 +96,8 @@ class Forked:
             pass
         os.close(self._read_end)
         self._read_end = -1
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 class ForkedItems:

@@ -79,6 +79,19 @@ def test_a_second_process_that_dies_costs_time_not_findings(tmp_path, demo_ledge
     assert _register(tmp_path / "one") == _register(tmp_path / "two")
 
 
+def test_no_second_process_to_be_had_costs_time_not_findings(tmp_path, demo_ledgers, monkeypatch):
+    import engine.fork as fork
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)[:1]
+    monkeypatch.setattr(fork.tempfile, "TemporaryFile", no_room)
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)[:1]
+    assert (one[0].folder / "findings.json").read_bytes() == (two[0].folder / "findings.json").read_bytes()
+    assert _night_files(one[0].folder) == _night_files(two[0].folder)
+
+
 def test_an_areas_own_error_in_the_second_process_is_raised_as_in_one_process(tmp_path, demo_ledgers, monkeypatch):
     real_run_area = run.run_area
 
