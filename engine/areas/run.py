@@ -237,7 +237,7 @@ def families(areas: list[Area], book, catalogue) -> list[list[Area]]:
 
 
 def _ties(area: Area, book, catalogue) -> set[str]:
-    ties = {f"ledger:{kind}" for kind in area.reads if kind in KINDS and not KINDS[kind].reference}
+    ties = {f"ledger:{kind}" for kind in area.reads if not _reference(kind)}
     ties |= {f"shares:{name}" for name in area.shares}
     for stem in area.rule_files:
         if not book.has((stem,)):

@@ -87,8 +87,10 @@ def _value(c):
         return ""
     if kind == "s":
         return ("sst", int(v))
-    if kind in ("str", "e"):
-        return v if kind == "str" else ""
+    if kind == "str":
+        return v
+    if kind == "e":
+        return ""
     if kind == "b":
         return "TRUE" if v.strip() == "1" else "FALSE"
     number = float(v)
