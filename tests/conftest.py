@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import engine.validate
 from engine import parse_as_of, run_night
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,6 +58,39 @@ def rules_dir() -> Path:
 @pytest.fixture
 def forms_dir() -> Path:
     return REPO / "forms"
+
+
+BUILT_BOTH_WAYS: list[int] = [0]  # records checked against pydantic (tests/test_records.py)
+
+
+def checked_builder(model: type, names: tuple[str, ...]):
+    """engine.validate.builder, and beside every record it builds the record pydantic builds from the same
+    values: they must be equal, field by field of the same class (else the test fails where it validated)."""
+    fast = _builder(model, names)
+    if model is engine.validate.GenericRecord:
+        return fast
+
+    def build(ref, values):
+        record = fast(ref, values)
+        slow = model(ref=ref, **dict(zip(names, values)))
+        fields = list(model.__dataclass_fields__)
+        assert record == slow, (model.__name__, names, values)
+        assert [type(getattr(record, f)) for f in fields] == [type(getattr(slow, f)) for f in fields], (
+            model.__name__, names, values)
+        BUILT_BOTH_WAYS[0] += 1
+        return record
+    return build
+
+
+_builder = engine.validate.builder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def records_checked_against_pydantic():
+    """Every night a test runs in this process builds its records both ways (see engine.validate.builder)."""
+    engine.validate.builder = checked_builder
+    yield
+    engine.validate.builder = _builder
 
 
 @pytest.fixture

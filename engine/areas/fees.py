@@ -190,6 +190,8 @@ def derive(records: Records, ctx: Context) -> Derived:
         return t
 
     pay_by_text = pay_by.isoformat()
+    last_debits: dict[date, date] = {}  # by due month: a few months' dates serve 56,000 obligations
+    next_debits: dict[date, date] = {}
     for ob in groups.values():  # ledger order: deterministic; findings are sorted at the end
         days_late = (day - ob.due_date).days
         if days_late >= 0:
@@ -207,7 +209,10 @@ def derive(records: Records, ctx: Context) -> Derived:
         if days_late >= 1:
             # F2-4: the due month's last (second) bank debit not yet past — that night included, its result
             # is not in the ledger yet — holds the ladder for that month; F2-5 reminds before it
-            last_debit = debit_dates(ob.due_date.replace(day=1), debit_days)[-1]
+            month = ob.due_date.replace(day=1)
+            last_debit = last_debits.get(month)
+            if last_debit is None:
+                last_debit = last_debits[month] = debit_dates(month, debit_days)[-1]
             data = {**base, "days_late": days_late, "policy_day": due_day + days_late,
                     "instalment": plans.status.get(ob.unit, "none"), "pay_by": pay_by_text,
                     "payment_method": method, "debit_pending": method in debit_methods and day <= last_debit,
@@ -222,7 +227,10 @@ def derive(records: Records, ctx: Context) -> Derived:
             doc["phone"] = owner.phone if owner and owner.phone else ""
             out.facts.append(Fact("arrears", ob.unit, data, sources, ob.matter, doc=doc))
         else:
-            debit = next_debit_date(max(day, ob.due_date.replace(day=1)), debit_days)
+            start = max(day, ob.due_date.replace(day=1))
+            debit = next_debits.get(start)
+            if debit is None:
+                debit = next_debits[start] = next_debit_date(start, debit_days)
             data = {**base, "days_to_due": -days_late, "payment_method": method,
                     "days_to_debit": (debit - day).days, "debit_date": text(debit)}
             doc["phone"] = owner.phone if owner and owner.phone else ""

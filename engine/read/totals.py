@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field  # the dataclass below has a member named `field`
+from bisect import bisect_left
 from decimal import Decimal
 
 from .parse import CellError, display, is_blank, norm_text, parse_amount
@@ -53,6 +54,7 @@ def totals_of(kind, layout, total_rows: list, rows: list, names: list[str], pars
         return out
     amount_fields = [n for n in names if kind.has(n) and kind.field(n).type == "amount" and n in layout.columns
                      and n not in layout.constants]
+    numbers = [r.row for r in rows]  # Excel row numbers, top to bottom
     for fname in amount_fields:
         col = layout.columns[fname]
         values = parsed_columns[names.index(fname)]
@@ -60,18 +62,12 @@ def totals_of(kind, layout, total_rows: list, rows: list, names: list[str], pars
         whole = Decimal("0")
         unread_whole: list[int] = []
         for t in sorted(total_rows, key=lambda r: r.row):
-            section = Decimal("0")
-            unread_section: list[int] = []
-            first = last = None
-            while i < len(rows) and rows[i].row < t.row:
-                v = values[i]
-                if not (v is None or isinstance(v, Decimal)):
-                    unread_section.append(rows[i].row)
-                elif v is not None:
-                    section += v
-                first = rows[i].row if first is None else first
-                last = rows[i].row
-                i += 1
+            j = bisect_left(numbers, t.row, lo=i)  # the section: rows i … j-1, above this totals row
+            part = values[i:j]
+            section = sum((v for v in part if isinstance(v, Decimal)), Decimal("0"))
+            unread_section = [numbers[k] for k, v in enumerate(part, i) if not (v is None or isinstance(v, Decimal))]
+            first, last = (numbers[i], numbers[j - 1]) if j > i else (None, None)
+            i = j
             whole += section
             unread_whole += unread_section
             raw = t.cells[col] if col < len(t.cells) else None
