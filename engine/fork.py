@@ -52,10 +52,10 @@ class Forked:
 
     def __init__(self, work: Callable[[], object]):
         def send(fd: int) -> None:
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            result = work()
             assert self._file is not None
-            with os.fdopen(os.dup(self._file.fileno()), "wb") as out:
-                out.write(data)
+            with os.fdopen(os.dup(self._file.fileno()), "wb") as out:  # pickled straight into the file: the
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)  # pickle is never whole in memory
             os.close(fd)
 
         self.pid, self._read_end = 0, -1
@@ -76,14 +76,13 @@ class Forked:
         _, status = os.waitpid(self.pid, 0)
         assert self._file is not None
         with self._file as fh:
+            if status != 0 or not fh.seek(0, os.SEEK_END):
+                raise ForkFailed(f"进程 {self.pid} 未完成（状态 {status}）")
             fh.seek(0)
-            data = fh.read() if status == 0 else b""
-        if status != 0 or not data:
-            raise ForkFailed(f"进程 {self.pid} 未完成（状态 {status}）")
-        try:
-            return pickle.loads(data)
-        except Exception as exc:
-            raise ForkFailed(str(exc)) from exc
+            try:
+                return pickle.load(fh)  # read as it is unpickled, not whole first
+            except Exception as exc:
+                raise ForkFailed(str(exc)) from exc
 
     def kill(self) -> None:
         """Stop the process and wait for it (when the caller's own work has failed)."""

@@ -256,3 +256,35 @@ def test_a_scanning_process_that_dies_leaves_the_reader_to_scan(tmp_path, monkey
     monkeypatch.setattr(ledgers, "SCAN_AHEAD_MIN_BYTES", 0)
     monkeypatch.setattr(ledgers, "scans_of", dies_after_the_first)
     assert _read_all(folder, True) == here
+
+
+def test_a_family_that_has_run_lets_its_own_ledgers_and_shared_derivations_go(demo_ledgers, tmp_path):
+    """What one family read and derived for itself is not kept while the others run (a large night's memory)."""
+    from datetime import date
+
+    from engine.areas import Context
+    from engine.derive.calendar import WorkCalendar
+    from engine.outcomes.catalogue import load_documents
+    from engine.read import read_ledgers
+    from engine.record.register import Register
+    from engine.rules import load_rulebook
+    from engine.validate import Validation
+
+    book, catalogue = load_rulebook(REPO / "rules"), load_documents(REPO / "forms")
+    validation = Validation(read_ledgers(demo_ledgers))
+    register = Register(tmp_path / "register.sqlite")
+    register.load(date(2026, 11, 20))
+    ctx = Context(parse_as_of("2026-11-20"), TODAY, book, WorkCalendar.from_rules(REPO / "rules"), register,
+                  validation.records)
+    fams = {frozenset(a.name for a in fam): fam for fam in run.families(list(registry()), book, catalogue)}
+    fees = next(fam for names, fam in fams.items() if "fees" in names)
+    tickets = next(fam for names, fam in fams.items() if "complaints" in names)
+
+    done = run.run_family(fees, ctx, catalogue, validation)
+    assert {"fees", "collections"} <= set(done)  # both ran, on the obligations derived once …
+    assert not ctx.records.of("fees") and not ctx.records.of("collections")  # … then their ledgers went
+    assert "fee_obligations" not in ctx.cache
+    assert ctx.records.of("owners")  # a reference ledger stays for every family
+    run.run_family(tickets, ctx, catalogue, validation)
+    assert not ctx.records.of("tickets") and "tickets" not in ctx.cache
+    assert validation.kinds >= {"fees", "collections", "tickets"}  # validated once: not read again as missing

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..validate import GenericRecord, Records, owners_by_unit
 from .base import Area, Context, Derived, Fact, FactType
-from .fees import default_due_date
+from .fees import obligations
 
 NUM = (int, float)
 ZERO = Decimal("0")
@@ -160,40 +160,24 @@ def debts(records: Records, ctx: Context) -> tuple[dict[str, Debt], dict[tuple[s
     """Per unit, what is past due and unpaid on the night; and the payments by unit and day since the start of
     the week before the night's (the earliest day a daily or weekly report — caught up — can cover)."""
     day, as_of, today = ctx.day, ctx.as_of, ctx.today
-    due_day = int(ctx.book.param("due_day", day))
     horizon = datetime.combine(day - timedelta(days=day.weekday() + 7), time.min)
-    groups: dict[tuple, list] = {}
     paid_by_day: dict[tuple[str, date], Decimal] = defaultdict(lambda: ZERO)
     for fee in records.of("fees"):
-        paid = fee.amount_paid
         when = fee.paid_date
-        if when is not None:
-            if when > as_of or when.date() > today:
-                paid = ZERO  # not paid yet on the night (a date after today is the fee area's data finding)
-            elif paid and when >= horizon:
-                paid_by_day[(fee.unit.key, when.date())] += paid
-        period = fee.period
-        key = (fee.unit.key, fee.item, period)
-        due = fee.due_date or default_due_date(period, due_day)
-        g = groups.get(key)
-        if g is None:
-            groups[key] = [due, fee.amount_due, paid, fee.ref, fee.unit.display]
-        else:
-            g[0] = min(g[0], due)
-            g[1] += fee.amount_due
-            g[2] += paid
-            g[3] = (g[3] if isinstance(g[3], list) else [g[3]]) + [fee.ref]
+        # a payment after the night is not made yet (one after today is the fee area's data finding)
+        if when is not None and fee.amount_paid and when >= horizon and not (when > as_of or when.date() > today):
+            paid_by_day[(fee.unit.key, when.date())] += fee.amount_paid
     out: dict[str, Debt] = {}
-    for (unit, _item, period), (due, amount, paid, refs, shown) in groups.items():
-        if due >= day or amount <= paid:
+    for ob in obligations(records, ctx)[0].values():
+        if ob.due_date >= day or ob.amount_due <= ob.amount_paid:
             continue
-        d = out.get(unit)
+        d = out.get(ob.unit)
         if d is None:
-            d = out[unit] = Debt(oldest_due=due, display=shown)
-        d.outstanding += amount - paid
-        d.oldest_due = min(d.oldest_due, due)
-        d.periods.add(period)
-        d.refs.extend(refs if isinstance(refs, list) else (refs,))
+            d = out[ob.unit] = Debt(oldest_due=ob.due_date, display=ob.unit_display)
+        d.outstanding += ob.amount_due - ob.amount_paid
+        d.oldest_due = min(d.oldest_due, ob.due_date)
+        d.periods.add(ob.period)
+        d.refs.extend(ob.refs)
     return out, paid_by_day
 
 
@@ -527,6 +511,7 @@ def finish(derived: Derived, outcomes, ctx: Context) -> Derived:
 AREA = Area(
     name="collections",
     title="催缴跟进",
+    shares=("fee_obligations",),  # fees.obligations, derived once for both
     rule_files=("collections",),
     reads=("collections", "fees", "owners"),
     fact_types=(FIRST_CALL, FOLLOW_UP, LEGAL, LONG, REGISTER, NIGHT),

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from ..findings import Source, cell_finding
+from ..findings import Finding, Source, cell_finding
 from ..rules import calculator
 from ..validate import Owner, Records, RowRef, owners_by_unit
 from .base import Area, Context, Derived, Fact, FactType
@@ -40,7 +40,7 @@ RATE = FactType("collection_rate", {
 }, "楼栋、收费项目的收费率")
 
 
-@dataclass
+@dataclass(slots=True)  # a 20,000-unit estate has a quarter of a million
 class Obligation:
     """One unit's debt for one fee item and billing period."""
 
@@ -144,19 +144,20 @@ def instalment_status(records: Records, as_of: datetime) -> Instalments:
     return out
 
 
-def derive(records: Records, ctx: Context) -> Derived:
-    out = Derived()
-    if not records.of("fees"):
-        return out
-    day, params = ctx.day, ctx.params
-    due_day = int(ctx.book.param("due_day", day))
-    owners = owners_by_unit(records)
+def obligations(records: Records, ctx: Context) -> tuple[dict[tuple, Obligation], list[Finding]]:
+    """The fee rows summed by unit, item and period as they stand on the night — a payment dated after it is
+    not made yet; one dated after today is not taken, and is a finding — derived once for the fee and the
+    collection areas (``shares``)."""
+    if "fee_obligations" in ctx.cache:
+        return ctx.cache["fee_obligations"]
+    due_day = int(ctx.book.param("due_day", ctx.day))
+    future: list[Finding] = []
     groups: dict[tuple, Obligation] = {}
     for fee in records.of("fees"):
         paid = fee.amount_paid
         if fee.paid_date is not None and fee.paid_date.date() > ctx.today:
             # an impossible payment is not taken: the debt stays, so the household is not silently let off
-            out.findings.append(cell_finding(
+            future.append(cell_finding(
                 fee.ref.cell("paid_date", fee.paid_date),
                 f"缴费日期晚于今天（{ctx.today:%Y-%m-%d}），不可能已缴费，请核对；本次按未缴处理",
                 "future-payment", subject=fee.unit.key))
@@ -173,7 +174,20 @@ def derive(records: Records, ctx: Context) -> Derived:
         ob.amount_due += fee.amount_due
         ob.amount_paid += paid
         ob.refs.append(fee.ref)
+    ctx.cache["fee_obligations"] = groups, future
+    return groups, future
 
+
+def derive(records: Records, ctx: Context) -> Derived:
+    out = Derived()
+    if not records.of("fees"):
+        return out
+    day, params = ctx.day, ctx.params
+    due_day = int(ctx.book.param("due_day", day))
+    owners = owners_by_unit(records)
+    groups, future = obligations(records, ctx)
+    ctx.cache.pop("fee_obligations")  # the collection area, run before, has used them: their memory goes with groups
+    out.findings.extend(future)
     plans = instalment_status(records, ctx.as_of)
     pay_by = day + timedelta(days=int(ctx.book.param("notice_pay_within_days", day)))
     debit_days = ctx.book.param("bank_debit_days", day)
@@ -326,6 +340,7 @@ def finish(derived: Derived, outcomes, ctx: Context) -> Derived:
 AREA = Area(
     name="fees",
     title="收费与催缴",
+    shares=("fee_obligations",),  # obligations(), derived once for fees and collections
     rule_files=("fees",),
     reads=("owners", "fees", "instalments"),
     fact_types=(ARREARS, UPCOMING, SETTING, RATE),
