@@ -1,7 +1,7 @@
 """Work done in a second process that is a fork of this one.
 
 A fork shares the night's data with this process copy-on-write: nothing is pickled over, and nothing has to be
-imported again. What the work returns is pickled back through a pipe. If the second process fails in any way —
+imported again. What the work returns is pickled back through a temporary file. If it fails in any way —
 an exception, a signal, the out-of-memory killer — :meth:`Forked.result` raises :class:`ForkFailed` and the
 caller does the work itself: a night is never lost to the second core. Only a process with no other threads is
 forked (a thread holding a lock at the moment of the fork would leave it held for ever in the copy).
