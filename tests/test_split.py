@@ -65,10 +65,10 @@ def test_a_second_process_that_dies_costs_time_not_findings(tmp_path, demo_ledge
     parent = os.getpid()
     real_run_area = run.run_area
 
-    def dies_in_the_child(area, ctx, catalogue):
+    def dies_in_the_child(area, ctx, catalogue, release=()):
         if os.getpid() != parent:
             os._exit(3)  # killed mid-way, as by the out-of-memory killer
-        return real_run_area(area, ctx, catalogue)
+        return real_run_area(area, ctx, catalogue, release)
 
     one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)
     monkeypatch.setattr(run, "run_area", dies_in_the_child)
@@ -95,10 +95,10 @@ def test_no_second_process_to_be_had_costs_time_not_findings(tmp_path, demo_ledg
 def test_an_areas_own_error_in_the_second_process_is_raised_as_in_one_process(tmp_path, demo_ledgers, monkeypatch):
     real_run_area = run.run_area
 
-    def broken_complaints(area, ctx, catalogue):
+    def broken_complaints(area, ctx, catalogue, release=()):
         if area.name == "complaints":  # dealt to the second process: it fails there, then again here
             raise ValueError("an area's bug")
-        return real_run_area(area, ctx, catalogue)
+        return real_run_area(area, ctx, catalogue, release)
 
     monkeypatch.setattr(run, "run_area", broken_complaints)
     monkeypatch.setattr(pipeline, "SPLIT_MIN_BYTES", 0)

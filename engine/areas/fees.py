@@ -186,7 +186,6 @@ def derive(records: Records, ctx: Context) -> Derived:
     due_day = int(ctx.book.param("due_day", day))
     owners = owners_by_unit(records)
     groups, future = obligations(records, ctx)
-    ctx.cache.pop("fee_obligations")  # the collection area, run before, has used them: their memory goes with groups
     out.findings.extend(future)
     plans = instalment_status(records, ctx.as_of)
     pay_by = day + timedelta(days=int(ctx.book.param("notice_pay_within_days", day)))

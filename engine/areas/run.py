@@ -44,8 +44,11 @@ class AreaNight:
     clocks: AreaOutcomes  # … and their clocks (see outcomes.engine.clock_sheets)
 
 
-def run_area(area: Area, ctx: Context, catalogue) -> AreaNight:
+def run_area(area: Area, ctx: Context, catalogue, release: tuple[str, ...] = ()) -> AreaNight:
+    """``release``: the ``ctx.cache`` entries no area derives from after this one (freed before its rules run)."""
     derived = area.derive(ctx.records, ctx)
+    for name in release:
+        ctx.cache.pop(name, None)
     outcomes = apply_area(area, derived, ctx, catalogue)
     if area.finish is not None:
         derived = area.finish(derived, outcomes, ctx)
@@ -79,12 +82,6 @@ def plan(folder: LedgerFolder, areas: list[Area], book, catalogue) -> Plan | Non
     fams = families(areas, book, catalogue)
     family_of = _family_of(fams)
     group = list(range(len(fams)))  # families joined by a workbook holding ledgers of both
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            i = group[i]
-        return i
-
     common, kinds_of = [], {}
     for path in folder.paths:
         kinds = sniff_kinds(path, folder.mappings)
@@ -92,10 +89,10 @@ def plan(folder: LedgerFolder, areas: list[Area], book, catalogue) -> Plan | Non
             common.append(path)  # unknown, a reference ledger, or no ledger at all: read before the fork
             continue
         kinds_of[path] = kinds
-        first, *rest = sorted(root(family_of[k]) for k in kinds)
+        first, *rest = sorted(_root(group, family_of[k]) for k in kinds)
         for r in rest:
             group[r] = first
-    group_of = {path: root(family_of[min(kinds)]) for path, kinds in kinds_of.items()}
+    group_of = {path: _root(group, family_of[min(kinds)]) for path, kinds in kinds_of.items()}
     size: dict[int, int] = {}
     for path, g in group_of.items():
         size[g] = size.get(g, 0) + path.stat().st_size
@@ -108,8 +105,8 @@ def plan(folder: LedgerFolder, areas: list[Area], book, catalogue) -> Plan | Non
     if not theirs:
         return None
     return Plan(fams, common, [p for p, g in group_of.items() if g not in theirs],
-                [p for p, g in group_of.items() if g in theirs], {i for i in range(len(fams)) if root(i) in theirs},
-                kinds_of)
+                [p for p, g in group_of.items() if g in theirs],
+                {i for i in range(len(fams)) if _root(group, i) in theirs}, kinds_of)
 
 
 def _family_of(fams: list[list[Area]]) -> dict[str, int]:
@@ -185,29 +182,36 @@ def _check(p: Plan, loaded, their_inventory: list[dict], failed: bool) -> None:
         raise PlanMismatch("、".join(sorted(wrong)))
 
 
+def _root(parent: list[int], i: int) -> int:
+    """The representative of ``i``'s set, where ``parent`` joins sets (a union-find without the ranks)."""
+    while parent[i] != i:
+        i = parent[i]
+    return i
+
+
 def _reference(kind: str) -> bool:
     return kind not in KINDS or KINDS[kind].reference
 
 
 def run_family(fam: list[Area], ctx: Context, catalogue, validation: Validation) -> dict[str, AreaNight | Finding]:
-    """The family's areas in order. Then the records of its own ledgers and what its areas shared in
-    ``ctx.cache`` are let go: no other family reads them, and the process's memory on a large night is the
-    sum of the families still to run, not of all (measured on the bench night: its peak, all processes, 1,089 → 967 MB)."""
+    """The family's areas in order. What its areas share in ``ctx.cache`` is let go once the last of them has
+    derived, and the records of its own ledgers once all have run: no other family reads them, and the
+    process's memory on a large night is the sum of the families still to run, not of all (measured on the bench
+    night: its peak, all processes, 1,089 → 967 MB)."""
     kinds = {kind for area in fam for kind in area.reads}
     validation.ensure(kinds)
+    runs = [a for a in fam if any(ctx.records.of(kind) for kind in (a.runs_on or a.reads[:1]))]
+    last_user = {name: a.name for a in runs if ctx.book.has(a.rule_files) for name in a.shares}
     done: dict[str, AreaNight | Finding] = {}
-    for area in fam:
-        if not any(ctx.records.of(kind) for kind in (area.runs_on or area.reads[:1])):
-            continue
+    for area in runs:
         if not ctx.book.has(area.rule_files):  # its ledgers are here but its rules are not: say so
             done[area.name] = area_without_rules(area, ctx.book)
         else:
-            done[area.name] = run_area(area, ctx, catalogue)
-    for kind in kinds - {k for k in kinds if _reference(k)}:
-        ctx.records.by_kind.pop(kind, None)
-    for area in fam:
-        for name in area.shares:
-            ctx.cache.pop(name, None)
+            done[area.name] = run_area(area, ctx, catalogue,
+                                       tuple(name for name, last in last_user.items() if last == area.name))
+    for kind in kinds:
+        if not _reference(kind):
+            ctx.records.by_kind.pop(kind, None)
     return done
 
 
@@ -226,22 +230,16 @@ def area_without_rules(area: Area, book) -> Finding:
 def families(areas: list[Area], book, catalogue) -> list[list[Area]]:
     """Areas joined by a ledger of their own, a document number series or a shared derivation, in the order given."""
     family = list(range(len(areas)))
-
-    def root(i: int) -> int:
-        while family[i] != i:
-            i = family[i]
-        return i
-
     owner: dict[str, int] = {}
     for i, area in enumerate(areas):
         for tie in _ties(area, book, catalogue):
             if tie in owner:
-                family[root(i)] = root(owner[tie])
+                family[_root(family, i)] = _root(family, owner[tie])
             else:
                 owner[tie] = i
     groups: dict[int, list[Area]] = {}
     for i, area in enumerate(areas):
-        groups.setdefault(root(i), []).append(area)
+        groups.setdefault(_root(family, i), []).append(area)
     return list(groups.values())
 
 
