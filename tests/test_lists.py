@@ -68,8 +68,23 @@ def test_findings_json_in_batches_is_one_json_dumps_per_line(tmp_path):
         path = tmp_path / f"findings{n}.json"
         write_json_list(path, iter(items), per_write=3)
         text = path.read_text(encoding="utf-8")
-        assert text == "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False, default=str) for i in items) + "\n]\n"
+        lines = text.split("\n")
+        assert lines[0] == "[" and lines[-2:] == ["]", ""] and len(lines) == max(n, 1) + 3
+        # each item on a line of its own, with the values json.dumps gives (dates and amounts as their text)
+        assert [json.loads(line.rstrip(",")) for line in lines[1:-2] if n] == \
+            [json.loads(json.dumps(i, ensure_ascii=False, default=str)) for i in items]
         assert [i["id"] for i in json.loads(text)] == list(range(n))
+        assert "第0条 <&>" in text or n == 0  # written as UTF-8, not escaped
+
+
+def test_findings_json_takes_what_the_fast_encoder_refuses_and_writes_values_as_json_dumps_does(tmp_path):
+    from datetime import datetime
+
+    items = [{"big": 2 ** 70, "when": datetime(2026, 11, 20, 8, 30), "keys": {1: "一", None: "空"}},
+             {"amount": Decimal("0.10"), "ratio": 0.1, "flags": (True, None)}]
+    write_json_list(tmp_path / "f.json", iter(items))
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8")) == \
+        [json.loads(json.dumps(i, ensure_ascii=False, default=str)) for i in items]
 
 
 def test_findings_json_keeps_a_samples_hash_whole_and_masks_a_phone_in_the_details(tmp_path):

@@ -168,3 +168,47 @@ def test_the_demo_ledgers_are_what_make_samples_writes(tmp_path):
     shipped = {p.name: p.read_bytes() for p in (REPO / "ledgers").iterdir()}
     assert sorted(built) == sorted(shipped)
     assert [name for name in built if built[name] != shipped[name]] == []
+
+
+def test_a_batch_checksum_is_combined_from_its_parts_like_zlib_would_take_it_whole():
+    """The print batch's CRC-32 is combined from the workers' parts (ISA-L's crc32_combine, or the same in
+    Python where ISA-L is missing): both equal zlib's over the whole text."""
+    import random
+    import zlib
+
+    from engine.render.ziputil import _crc32_combine, crc32_combine
+
+    rng = random.Random(3)
+    for _ in range(40):
+        a, b = (bytes(rng.getrandbits(8) for _ in range(rng.choice((0, 1, 7, 300, 5000)))) for _ in range(2))
+        whole = zlib.crc32(a + b)
+        assert _crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == whole
+        assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == whole
+
+
+def test_a_context_with_nothing_to_clean_is_used_as_it_is_and_any_other_is_cleaned():
+    from engine.render.safe import clean_context
+
+    plain = {"unit": "1-1-101", "items": [{"amount": "120.00", "period": "2026-10"}], "company": {"name": "XX物业"}}
+    assert clean_context(plain) is plain
+    hotline = {"unit": "1-1-101", "company": {"phone": "020-12345678"}}
+    assert clean_context(hotline) == hotline  # the company's own hotline is printed as written
+    phone = {"unit": "1-1-101", "items": [{"note": "业主电话13812345678"}]}
+    cleaned = clean_context(phone)
+    assert cleaned["items"][0]["note"] == "业主电话138****5678" and phone["items"][0]["note"].endswith("12345678")
+    control = {"owner": "王\x0b五", "company": {"name": "物业\x01"}}
+    assert clean_context(control) == {"owner": "王 五", "company": {"name": "物业"}}
+
+
+def test_the_compiled_templates_look_up_fields_as_jinja_does(tmp_path):
+    """``n.unit`` is the key, ``n.items`` the dict's method (a template writes n['items']), a missing field
+    prints nothing, an object's attribute is its attribute."""
+    from types import SimpleNamespace
+
+    from engine.render.documents import _Environment
+
+    env = _Environment(autoescape=True)
+    tpl = env.from_string("{{ n.unit }}|{{ n.items is callable }}|{{ n.missing }}|{{ n['items'][0] }}|{{ c.name }}|"
+                          "{{ n.unit.missing }}")
+    assert tpl.render(n={"unit": "1-1-101<", "items": ["物业费"]}, c=SimpleNamespace(name="XX物业")) == \
+        "1-1-101&lt;|True||物业费|XX物业|"

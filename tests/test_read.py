@@ -354,3 +354,29 @@ def test_wuye_map_writes_the_draft(tmp_path):
     import yaml
     (entry,) = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
     assert entry["kind"] == "owners" and entry["columns"] == {"业主姓名": "owner_name", "?": "unit"}
+
+
+def test_a_sheet_inflated_fast_is_the_sheet_zipfile_reads_and_a_damaged_one_is_refused_as_before(tmp_path):
+    """Sheet XML is inflated by ISA-L where installed; a member whose bytes do not check out goes to zipfile,
+    which refuses it: the workbook is unreadable, never read half."""
+    import zipfile
+
+    import pytest
+
+    from engine.read.workbook import UnreadableWorkbook, _member_bytes, read_workbook
+
+    path = write_xlsx(tmp_path / "fees.xlsx", {"收费": [FEE_HEADER] + [
+        [f"1-1-{100 + i}", "物业费", "2026-10", 100 + i, 100 + i, "2026-10-05", None] for i in range(1, 300)]})
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            assert _member_bytes(z, info) == z.read(info)
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:  # one byte of the sheet's compressed data changed
+        z.fp.seek(sheet.header_offset + 26)
+        skip = 30 + int.from_bytes(z.fp.read(2), "little") + int.from_bytes(z.fp.read(2), "little")
+    data[sheet.header_offset + skip + sheet.compress_size // 2] ^= 0x55
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(UnreadableWorkbook):
+        read_workbook(damaged)

@@ -118,6 +118,31 @@ def test_adapter_reports_every_matching_rule_and_survives_identical_facts():
     assert evaluate(conditions, [{"x": 1}]) == [["a"]]
 
 
+def test_facts_grouped_by_where_their_numbers_fall_match_what_each_matches_alone():
+    """Numbers the conditions only compare with numbers are grouped by where they fall among them (56,000
+    arrears, each with its own late-fee ratio, are a few evaluations): each fact still gets exactly the rules
+    it matches when the engine sees it alone — at the bounds, between them, as int, float, bool, NaN, text."""
+    import random
+
+    from engine.rules.adapter import compile_condition
+
+    conditions = {
+        "low": compile_condition({"fact": "arrears", "day": {"at_least": 3, "less_than": 10}}, {}, "t"),
+        "high": compile_condition({"fact": "arrears", "day": {"more_than": 10}, "ratio": {"more_than": 0.5}}, {}, "t"),
+        "exact": compile_condition({"day": 7, "state": {"not": "on_time"}}, {}, "t"),
+        "listed": compile_condition({"day": {"in": [1, 2.5]}, "ratio": {"not_in": [0.25]}}, {}, "t"),
+        "text": compile_condition({"code": {"in": ["A", 3]}}, {}, "t"),
+    }
+    rng = random.Random(5)
+    values = [0, 1, 2.5, 3, 3.0, 6.99, 7, 9, 10, 10.0, 10.5, 11, 1e9, -4, True, False, None, "7", float("nan")]
+    facts = [{"fact": rng.choice(["arrears", "other"]), "day": rng.choice(values), "ratio": rng.choice(values),
+              "state": rng.choice(["on_time", "late", None]), "code": rng.choice(["A", 3, 3.0, "B", None])}
+             for _ in range(400)]
+    together = evaluate(conditions, facts)
+    assert together == [evaluate(conditions, [fact])[0] for fact in facts]
+    assert {name for names in together for name in names} == set(conditions)
+
+
 RICH = GOOD.replace('''    then:
       category: 催费通知
       message: "{unit} 欠费"''', '''    then:

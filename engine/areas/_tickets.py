@@ -1,7 +1,7 @@
 """Ticket facts (投诉报修台账), shared by the complaints and repairs areas: derived once a night."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from ..findings import cell_finding
 from ..outcomes.engine import fmt_time
@@ -59,13 +59,20 @@ def _answer_text(times: dict[str, datetime | None]) -> str:
     return f"已于 {fmt_time(done)} 处理完毕，{fmt_time(answered)} 回复业主"
 
 
-def _report_by(received: datetime, params: dict) -> tuple[datetime | None, str]:
+def _report_by(received: datetime, deadline: tuple[timedelta, time] | None) -> tuple[datetime | None, str]:
     """C8: reported to company leadership by the given time of the given day after the second complaint."""
+    if deadline is None:
+        return None, ""
+    moment = datetime.combine(received.date() + deadline[0], deadline[1])
+    return moment, fmt_time(moment)
+
+
+def _report_deadline(params: dict) -> tuple[timedelta, time] | None:
+    """(days after, time of day) of the C8 report, from the rule parameters (None when they are not set)."""
     days, at = params.get("gm_report_days"), params.get("gm_report_time")
     if days is None or at is None:
-        return None, ""
-    moment = datetime.combine(received.date() + timedelta(days=int(days)), datetime.strptime(str(at), "%H:%M").time())
-    return moment, fmt_time(moment)
+        return None
+    return timedelta(days=int(days)), datetime.strptime(str(at), "%H:%M").time()
 
 
 def ticket_facts(records: Records, ctx: Context) -> Derived:
@@ -89,6 +96,7 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
     important, _ = important_owners(records)
     week_start, week_end = previous_period("week", ctx.day)
     as_of = ctx.as_of
+    report_deadline = _report_deadline(ctx.params)
     for t in by_id.values():
         if t.received_at > as_of:
             continue  # not yet received on the night being checked
@@ -112,7 +120,7 @@ def ticket_facts(records: Records, ctx: Context) -> Derived:
                                              subject=t.ticket_id, severity="警告"))
         earlier = related if related is not None and related.received_at <= t.received_at else None
         promised = (t.agreed_at - t.received_at) / timedelta(days=1) if t.agreed_at else 0.0
-        report_by, report_by_text = _report_by(t.received_at, ctx.params)
+        report_by, report_by_text = _report_by(t.received_at, report_deadline)
         data = {
             "ticket_id": t.ticket_id, "kind": t.kind, "level": t.level or "未分级",
             "source": t.source or "", "department": t.department or "",

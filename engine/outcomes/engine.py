@@ -56,7 +56,12 @@ def cn_date(d: date) -> str:
 
 
 def fmt_time(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+    """2026-03-04 05:06 (isoformat is three times strftime's speed: a night formats a few hundred thousand)."""
+    if not t:
+        return ""
+    if type(t) is not datetime or t.year < 1000 or t.tzinfo is not None:
+        return t.strftime("%Y-%m-%d %H:%M")
+    return t.isoformat(" ", "minutes")
 
 
 def duration_text(delta: timedelta) -> str:

@@ -270,17 +270,14 @@ def _assign(kind: KindSpec, raw: dict[int, str], span: tuple[int, int], targets:
                 block.wide.append((c, item, group, period))
             exact_cols.add(c)
     # contains-match: a header that embeds a field's name (备注2业主、住户联系电话 → phone)
+    contained, initials = _contained_aliases(kind)
     for c, t in sorted(norm.items()):
-        if c in exact_cols or not 4 <= len(t) <= 14 or "_" in t or re.match(r"^\d+[.、)]", t):
+        if c in exact_cols or not 4 <= len(t) <= 14 or "_" in t or initials.isdisjoint(t) or _NUMBERED.match(t):
             continue
-        best = None
-        for f in kind.fields:
-            for a in f.aliases:
-                na = norm_header(a)
-                if len(na) >= 4 and na in t and (best is None or len(na) > best[0]):
-                    best = (len(na), f.name)
-        if best:
-            cand.setdefault(best[1], []).append((1000 - best[0], c))
+        for alias, name in contained:  # the longest name a header embeds (of equals, the first field's)
+            if alias in t:
+                cand.setdefault(name, []).append((1000 - len(alias), c))
+                break
     for name, lst in cand.items():
         if name in block.columns:
             continue
@@ -305,6 +302,29 @@ def _assign(kind: KindSpec, raw: dict[int, str], span: tuple[int, int], targets:
             if alt:
                 block.columns[f.name] = block.columns[alt]
     return block
+
+
+_NUMBERED = re.compile(r"^\d+[.、)]")
+_CONTAINED: dict[int, tuple[KindSpec, tuple[list[tuple[str, str]], frozenset[str]]]] = {}
+
+
+def _contained_aliases(kind: KindSpec) -> tuple[list[tuple[str, str]], frozenset[str]]:
+    """(normalised alias, field) of every alias of four characters or more, the longest first and, of equal
+    length, in the order of the kind's fields: what a header may embed (made once per kind, not per sheet row);
+    and their first characters (a text with none of them embeds none: most data rows tried as a header)."""
+    entry = _CONTAINED.get(id(kind))
+    if entry is None or entry[0] is not kind:
+        found = []
+        order = 0
+        for f in kind.fields:
+            for a in f.aliases:
+                na = norm_header(a)
+                if len(na) >= 4:
+                    found.append((-len(na), order, na, f.name))
+                order += 1
+        aliases = [(na, name) for _, _, na, name in sorted(found)]
+        entry = _CONTAINED[id(kind)] = (kind, (aliases, frozenset(na[0] for na, _ in aliases)))
+    return entry[1]
 
 
 def _alias_of(f: FieldSpec, normed: str) -> str:

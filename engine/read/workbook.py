@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ from pathlib import Path
 from typing import Iterator
 
 from python_calamine import CalamineWorkbook
+
+try:
+    from isal import isal_zlib as fast_zlib
+except ImportError:  # zipfile's zlib reads the same
+    fast_zlib = None  # type: ignore[assignment]
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = XLSX_SUFFIXES | {".xls"}
@@ -290,11 +296,35 @@ def _xlsx_scans(path: Path, names: list[str]):
             if info.file_size > MAX_SHEET_XML:
                 raise UnreadableWorkbook(f"工作表「{name}」解压后超过 {MAX_SHEET_XML >> 20} MB，超出可读取的大小")
             try:
-                yield _sheet_scan(z.read(member))
+                yield _sheet_scan(_member_bytes(z, info))
             except UnreadableWorkbook:
                 raise
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表「{name}」的内容无法解析: {_short(exc)}") from exc
+
+
+def _member_bytes(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, inflated by ISA-L where it is installed (twice zlib's speed: the bench night's sheets are
+    220 MB of XML). Anything else — another method, encryption, a size or checksum that does not add up — is
+    read by zipfile, which reads what it can and raises for the rest as before."""
+    if fast_zlib is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or z.fp is None:
+        return z.read(info)
+    fp = z.fp
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return z.read(info)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    raw = fp.read(info.compress_size)
+    try:
+        inflate = fast_zlib.decompressobj(-15)
+        data = inflate.decompress(raw, info.file_size + 1)  # never more than it says it holds (a zip bomb)
+    except Exception:  # (ISA-L's error for a broken stream)
+        return z.read(info)
+    if not inflate.eof or len(data) != info.file_size or fast_zlib.crc32(data) != info.CRC:
+        return z.read(info)
+    return data
 
 
 def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:

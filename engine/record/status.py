@@ -115,6 +115,8 @@ class Mark:
 
     def handled_date(self) -> date | str:
         """处理日期 for the workbook: a real date when it is one."""
+        if not self.handled_on:  # (most are blank: no exception raised and caught for each)
+            return self.handled_on
         try:
             return date.fromisoformat(self.handled_on)
         except ValueError:
