@@ -239,6 +239,10 @@ def derive(records: Records, ctx: Context) -> Derived:
     daily_methods = set(params.get("daily_contact_methods") or ())
     w_start, w_end = _window(day, start_day, window_days)
     w_deadline = w_end + timedelta(days=first_call_days)
+    # the same for every household: formatted once (20,000 households a night)
+    window_text, deadline_text = f"{w_start:%Y-%m-%d}至{w_end:%Y-%m-%d}", f"{w_deadline:%Y-%m-%d}"
+    first_call_matter, missed_text = f"首次催缴|{w_start:%Y-%m}", f"{w_deadline:%Y-%m-%d}前无记录"
+    days_after_window = (day - w_end).days
 
     for unit in sorted(owed):
         debt = owed[unit]
@@ -253,11 +257,10 @@ def derive(records: Records, ctx: Context) -> Derived:
         if debt.oldest_due <= w_end:
             called = any(w_start <= e.day <= w_deadline for e in entries)
             out.facts.append(Fact("first_call", unit, {
-                **base, "window_text": f"{w_start:%Y-%m-%d}至{w_end:%Y-%m-%d}", "deadline": f"{w_deadline:%Y-%m-%d}",
-                "days_after_window": (day - w_end).days, "called_in_time": called,
-            }, src, matter=f"首次催缴|{w_start:%Y-%m}", doc={"class_name": "", "task": "首次电话催缴",
-                                                           "missed_text": f"{w_deadline:%Y-%m-%d}前无记录",
-                                                           "last_contact": last}))
+                **base, "window_text": window_text, "deadline": deadline_text,
+                "days_after_window": days_after_window, "called_in_time": called,
+            }, src, matter=first_call_matter, doc={"class_name": "", "task": "首次电话催缴",
+                                                   "missed_text": missed_text, "last_contact": last}))
         out.facts.extend(_follow_ups(unit, base, entries, day, lookback, daily_methods, last))
         first_late = debt.oldest_due + timedelta(days=1)
         years = whole_years(first_late, day)

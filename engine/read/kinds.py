@@ -205,8 +205,12 @@ def field_for_header(kind: str, header: object) -> str | None:
 
 def address_part(header: object) -> str | None:
     """Which part of a split address a header names: building | stairwell | room | shop, or None."""
-    h = norm_header(header)
-    for part in ADDRESS_PARTS:
-        if h in ADDRESS_WORDS.get(part, ()):
-            return part
-    return None
+    return _ADDRESS_INDEX.get(norm_header(header))
+
+
+# each address word → the first part (in ADDRESS_PARTS order) that lists it: one look-up per header, not a
+# search of every part's words (the header matcher asks for every column of twenty rows for every kind)
+_ADDRESS_INDEX: dict[str, str] = {}
+for _part in ADDRESS_PARTS:
+    for _word in ADDRESS_WORDS.get(_part, ()):
+        _ADDRESS_INDEX.setdefault(_word, _part)
