@@ -141,6 +141,11 @@ def test_facts_grouped_by_where_their_numbers_fall_match_what_each_matches_alone
     together = evaluate(conditions, facts)
     assert together == [evaluate(conditions, [fact])[0] for fact in facts]
     assert {name for names in together for name in names} == set(conditions)
+    # an area's facts: the data as it is with the type beside it reads as the view {"fact": type, **data}
+    data = [{k: v for k, v in f.items() if k != "fact"} for f in facts]
+    assert evaluate(conditions, iter(data), fact_types=iter(f["fact"] for f in facts)) == together
+    own = [dict(d, fact="arrears") for d in data]  # a "fact" in the data itself wins, as in the view
+    assert evaluate(conditions, own, fact_types=["other"] * len(own)) == evaluate(conditions, own)
 
 
 RICH = GOOD.replace('''    then:

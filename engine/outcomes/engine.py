@@ -92,8 +92,9 @@ def apply_area(area: Area, derived: Derived, ctx: Context, catalogue) -> AreaOut
     facts = list(derived.facts)
     if any(r.when.get("fact") == NIGHT_FACT for stem in area.rule_files for r in ctx.book.file(stem).model.rules):
         facts.append(night_fact(ctx.day))
-    # the facts' views one at a time (a list of them all would hold a copy of every fact's data at once)
-    out = AreaOutcomes(matches=apply_rules(ctx.book, area.rule_files, (f.rule_view() for f in facts), ctx.day))
+    # each fact's data as it is, its type beside it (what Fact.rule_view() shows the rules, without a copy)
+    out = AreaOutcomes(matches=apply_rules(ctx.book, area.rule_files, (f.data for f in facts), ctx.day,
+                                           fact_types=(f.type for f in facts)))
     params = ctx.params
     margin = timedelta(hours=float(params.get("sla_warning_margin_hours", 0)))
     lookback = params.get("closed_lookback_days")

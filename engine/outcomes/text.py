@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 PLACEHOLDER = re.compile(r"\{(\$?)([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -45,12 +46,26 @@ def show_param(v: Any) -> str:
 
 
 def render(template: str, fact: dict[str, Any], params: dict[str, Any] | None = None) -> str:
+    """``template`` with each placeholder replaced; one the fact or the parameters lack stays as written."""
     params = params or {}
-
-    def sub(m: re.Match) -> str:
-        dollar, name = m.groups()
+    pieces, tail = _pieces(template)
+    out = []
+    for literal, dollar, name, whole in pieces:
+        out.append(literal)
         if dollar:
-            return show_param(params[name]) if name in params else m.group(0)
-        return show(fact[name]) if name in fact else m.group(0)
+            out.append(show_param(params[name]) if name in params else whole)
+        else:
+            out.append(show(fact[name]) if name in fact else whole)
+    out.append(tail)
+    return "".join(out)
 
-    return PLACEHOLDER.sub(sub, template)
+
+@lru_cache(maxsize=1024)
+def _pieces(template: str) -> tuple[tuple[tuple[str, str, str, str], ...], str]:
+    """(text before, "$" or "", name, the placeholder as written) for each placeholder, and the text after the
+    last: a rule's message is cut up once, not searched again for each of the night's 30,000 findings."""
+    pieces, pos = [], 0
+    for m in PLACEHOLDER.finditer(template):
+        pieces.append((template[pos:m.start()], m.group(1), m.group(2), m.group(0)))
+        pos = m.end()
+    return tuple(pieces), template[pos:]

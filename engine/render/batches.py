@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from .documents import assemble_batch, render_report, render_singles
+from .documents import BatchShell, assemble_batch, render_report, render_singles
 from .parallel import Workers
 
 
@@ -36,8 +36,9 @@ def plan_shares(notices: dict[str, list[dict]], workers: int) -> list[list[tuple
     return [[(t, n) for t, n in jobs if n] for jobs in plan]
 
 
-def render_share(jobs: list[tuple]) -> list[Path]:
-    """Render one worker's share of every document type (a module-level function, so workers can run it)."""
+def render_share(jobs: list[tuple]) -> list[tuple[Path, BatchShell]]:
+    """Render one worker's share of every document type (a module-level function, so workers can run it):
+    for each, its part of the print batch and the template's shell."""
     return [render_singles(*job) for job in jobs]
 
 
@@ -61,8 +62,8 @@ def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dic
         shares = pool.run(side_job, [(render_share, (share(k),)) for k in range(pool.count)])
     documents: dict[str, int] = {}
     for title in titles:
-        parts = [part for k, paths in enumerate(shares) for (t, _), part in zip(plan[k], paths) if t == title]
-        assemble_batch(forms / catalogue.documents[title].template, catalogue.company, parts,
+        done = [rendered for k, results in enumerate(shares) for (t, _), rendered in zip(plan[k], results) if t == title]
+        assemble_batch(done[0][1], [part for part, _ in done],
                        folder / "打印批次" / f"打印批次_{title}_{len(notices[title])}份.docx")
         documents[title] = len(notices[title])
     for title in sorted(reports):

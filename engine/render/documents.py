@@ -11,6 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -111,8 +112,21 @@ class NoticeTemplate:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self._writer.write(out, self._head_b + data + self._tail_b)
 
-    def package_deflated(self, out: Path, document: bytes, crc: int, size: int) -> None:
-        self._writer.write_deflated(out, document, crc, size)
+    def shell(self) -> "BatchShell":
+        opening, _, closing = _split_body(self.body_empty())
+        return BatchShell(self._head + opening, closing + self._tail, self._writer)
+
+
+@dataclass
+class BatchShell:
+    """What a print batch needs of its template: the document part's text before and after the pages, and the
+    package's other parts, already deflated. The workers that render the notices hand it back with their parts,
+    so the process joining the batches does not compile each template again (measured: 0.05 s a template, some
+    0.4 s a night, all of it after the workers are done)."""
+
+    before: str  # the document part up to the body's content
+    after: str  # from the closing sectPr to the end
+    writer: PackageWriter
 
 
 def _split_body(body: str) -> tuple[str, str, str]:
@@ -136,7 +150,8 @@ def _single_path(single_dir: Path, n: dict) -> Path:
     return single_dir / f"{safe_filename(n['number'])}_{safe_filename(str(key))}.docx"
 
 
-def render_singles(template: Path, company, notices: list[dict], single_dir: Path, part: Path) -> Path:
+def render_singles(template: Path, company, notices: list[dict], single_dir: Path,
+                   part: Path) -> tuple[Path, BatchShell]:
     """One .docx per notice; the notices' page contents, joined with page breaks, deflated into ``part`` + ``.z``
     (so the print batch is compressed by the workers that render, not afterwards in one process), and their
     checksum and length into ``part`` (the batch's zip entry needs them, not the text: measured, writing the text
@@ -158,7 +173,7 @@ def render_singles(template: Path, company, notices: list[dict], single_dir: Pat
         deflated.add(page)
     part.write_bytes(_PART.pack(crc, size))
     _deflated(part).write_bytes(deflated.close())
-    return part
+    return part, tpl.shell()
 
 
 _PART = struct.Struct("<IQ")  # a part's checksum (CRC-32) and length in bytes
@@ -168,11 +183,9 @@ def _deflated(part: Path) -> Path:
     return part.with_name(part.name + ".z")
 
 
-def assemble_batch(template: Path, company, parts: list[Path], batch_path: Path) -> None:
+def assemble_batch(shell: BatchShell, parts: list[Path], batch_path: Path) -> None:
     """The print batch: one .docx, a page per notice — the parts' deflated pages joined in order between the
     template's opening and closing (their checksums combined into the batch's)."""
-    tpl = notice_template(template, company)
-    opening, _, closing = _split_body(tpl.body_empty())
     batch_path.parent.mkdir(parents=True, exist_ok=True)
     pieces, crc, size = [], 0, 0
 
@@ -184,7 +197,7 @@ def assemble_batch(template: Path, company, parts: list[Path], batch_path: Path)
         pieces.append(piece.close(final))
         crc, size = zlib.crc32(data, crc), size + len(data)
 
-    own(tpl._head + opening)
+    own(shell.before)
     first = True
     for part in parts:
         part_crc, part_size = _PART.unpack(part.read_bytes())
@@ -195,8 +208,8 @@ def assemble_batch(template: Path, company, parts: list[Path], batch_path: Path)
         first = False
         crc, size = crc32_combine(crc, part_crc, part_size), size + part_size
         pieces.append(_deflated(part).read_bytes())
-    own(closing + tpl._tail, final=True)
-    tpl.package_deflated(batch_path, b"".join(pieces), crc, size)
+    own(shell.after, final=True)
+    shell.writer.write_deflated(batch_path, b"".join(pieces), crc, size)
 
 
 def render_report(template: Path, title: str, report: dict, company, out_dir: Path) -> Path:

@@ -98,11 +98,14 @@ def _fields(condition) -> set[str]:
     return out
 
 
-def evaluate(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:
+def evaluate(conditions: dict[str, dict], facts, fact_types=None) -> list[list[str]]:
     """For each fact, the names of the conditions it satisfies, in the order the conditions were given.
 
     Only the fields the conditions read are sent to the engine (it serialises every fact to JSON).
     ``facts`` may be any iterable of mappings (read once: a generator keeps only one fact's view alive).
+    ``fact_types``: for each fact in turn, the value of its field ``fact`` where the mapping has none — an area's
+    fact passes its data as it is with its type beside it, instead of a copy of the data with the type added
+    (measured: making those copies cost the bench night's 240,000 facts 0.5 s).
     Facts that match the same rules share one result list: do not change it in place.
     """
     order = {name: i for i, name in enumerate(conditions)}
@@ -120,8 +123,16 @@ def evaluate(conditions: dict[str, dict], facts: list[dict]) -> list[list[str]]:
     distinct: dict[tuple, int] = {}
     slot = []
     payloads: list[dict] = []
+    fact_at = used.index("fact") if fact_types is not None and "fact" in used else -1
+    types = iter(fact_types if fact_types is not None else ())
     for fact in facts:
-        values = tuple(map(fact.get, used))
+        fact_type = next(types, None)
+        if fact_at >= 0 and "fact" not in fact:
+            with_type = list(map(fact.get, used))
+            with_type[fact_at] = fact_type
+            values = tuple(with_type)
+        else:
+            values = tuple(map(fact.get, used))
         keyed = values
         if ranked:
             keyed_list = list(values)

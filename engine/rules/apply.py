@@ -40,16 +40,16 @@ def _conditions(rule_file: RuleFile, params: dict[str, Any]) -> dict[str, dict]:
     }
 
 
-def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts, day: date) -> list[list[Rule]]:
+def apply_rules(book: RuleBook, stems: str | tuple[str, ...], facts, day: date, fact_types=None) -> list[list[Rule]]:
     """For each fact, the rules of ``rules/<stem>.yaml`` (one or several files) it satisfies, in file order.
-    ``facts``: an iterable of mappings, read once."""
+    ``facts``: an iterable of mappings, read once; ``fact_types``: see :func:`~engine.rules.adapter.evaluate`."""
     params = book.params_at(day)
     conditions, by_id = {}, {}
     for stem in (stems,) if isinstance(stems, str) else stems:
         rule_file = book.file(stem)
         conditions.update(_conditions(rule_file, params))
         by_id.update({r.id: r for r in rule_file.model.rules})
-    fired = evaluate(conditions, facts)
+    fired = evaluate(conditions, facts, fact_types)
     rules_of: dict[int, list[Rule]] = {}  # facts matching the same rules share their names' list
     out = []
     for names in fired:
