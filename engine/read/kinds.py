@@ -208,9 +208,8 @@ def address_part(header: object) -> str | None:
     return _ADDRESS_INDEX.get(norm_header(header))
 
 
-# each address word → the first part (in ADDRESS_PARTS order) that lists it: one look-up per header, not a
-# search of every part's words (the header matcher asks for every column of twenty rows for every kind)
-_ADDRESS_INDEX: dict[str, str] = {}
-for _part in ADDRESS_PARTS:
-    for _word in ADDRESS_WORDS.get(_part, ()):
-        _ADDRESS_INDEX.setdefault(_word, _part)
+# each address word → the first part (in ADDRESS_PARTS order) that lists it (later entries overwrite earlier
+# ones, hence reversed): one look-up per header, not a search of every part's words (the header matcher asks
+# for every column of twenty rows for every kind)
+_ADDRESS_INDEX: dict[str, str] = {word: part for part in reversed(ADDRESS_PARTS)
+                                  for word in ADDRESS_WORDS.get(part, ())}
