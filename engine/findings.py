@@ -23,12 +23,11 @@ class Source(NamedTuple):
     cell: str | None = None  # Excel cell address, e.g. "D14"
 
     def label(self) -> str:
-        parts = [self.file, self.sheet, f"第{self.row}行"]
+        """file › sheet › 第N行 › column（cell）."""
+        row = f"{self.file} › {self.sheet} › 第{self.row}行"
         if self.column:
-            parts.append(f"{self.column}（{self.cell}）" if self.cell else self.column)
-        elif self.cell:
-            parts.append(self.cell)
-        return " › ".join(parts)
+            return f"{row} › {self.column}（{self.cell}）" if self.cell else f"{row} › {self.column}"
+        return f"{row} › {self.cell}" if self.cell else row
 
     def to_json(self) -> dict[str, Any]:
         out = {"file": self.file, "sheet": self.sheet, "row": self.row}
@@ -71,9 +70,10 @@ class Finding:
             key = f"{self.policy}|{self.rule}|{self.subject or ''}|{self.matter or ''}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, known_id: str | None = None) -> dict[str, Any]:
+        """``known_id``: :attr:`id`, where the caller has it already (it is a hash of the finding's key)."""
         return {
-            "id": self.id,
+            "id": known_id or self.id,
             "policy": self.policy,
             "rule": self.rule,
             "category": self.category,

@@ -5,8 +5,9 @@ out the outcomes → render documents and lists → record the run. Each stage r
 findings; only a problem with the whole folder or the rule files (a :class:`~engine.errors.WuyeError`)
 stops the run. The areas are found in :mod:`engine.areas`; nothing here names one. On a large night from the
 command line, the areas are shared between two processes (:mod:`engine.areas.run`) and the documents between
-two workers (:mod:`engine.render.parallel`), both forks of this one (:mod:`engine.fork`); the night is the
-same night as in one process.
+two workers (:mod:`engine.render.parallel`), both forks of this one (:mod:`engine.fork`); a look-ahead process,
+forked first, reads the tops of the workbooks and looks for their error cells while the rules load
+(:class:`~engine.read.ledgers.LookAhead`). The night is the same night as in one process.
 """
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ from typing import Callable
 from .areas import Context, registry
 from .areas.run import AreaNight, PlanMismatch, plan, run_areas
 from .derive.calendar import WorkCalendar
+from .errors import WuyeError
 from .findings import Finding
 from .outcomes.catalogue import load_documents
 from .outcomes.engine import clock_sheets
 from .fork import can_fork
 from .read.kinds import KINDS
-from .read.ledgers import LedgerFolder, missing_kind_findings
+from .read.ledgers import LedgerFolder, LookAhead, missing_kind_findings
 from .record.lists import counts_of, write_lists, write_manifest
 from .record.output import open_register, publish_night, recovery_findings
 from .record.fines import settle_fines
@@ -103,15 +105,36 @@ def run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Pat
 
 def _run_night(ledgers: Path, rules: Path, out: Path, as_of: datetime, forms: Path, today: date,
                progress: Callable[[str], None] | None, workers: bool, split: bool) -> RunResult:
-    timer = _Timer(progress)
+    # a large folder is read, checked and run by two processes, each its share of the ledgers (engine.areas.run);
+    # the tops of its workbooks are read and their error cells looked for while the rules load (LookAhead)
+    folder = _listed(ledgers)
+    ahead = LookAhead(folder) if folder and split and can_fork() and folder.size() >= SPLIT_MIN_BYTES else None
+    try:
+        return _night(ledgers, folder, ahead, rules, out, as_of, forms, today, _Timer(progress), workers)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _listed(ledgers: Path) -> LedgerFolder | None:
+    """The folder listed, or None if it cannot be (the same error is raised once the rules are loaded)."""
+    try:
+        return LedgerFolder(ledgers)
+    except WuyeError:
+        return None
+
+
+def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, rules: Path, out: Path,
+           as_of: datetime, forms: Path, today: date, timer: _Timer, workers: bool) -> RunResult:
     book, calendar, catalogue = load_rulebook(rules), WorkCalendar.from_rules(rules), load_documents(forms)
     check_against_areas(book, catalogue)
     with timer.stage("读取台账"):
-        folder = LedgerFolder(ledgers)
-        # a large folder is read, checked and run by two processes, each its share of the ledgers (engine.areas.run)
-        shares = (plan(folder, list(registry()), book, catalogue)
-                  if split and can_fork() and folder.size() >= SPLIT_MIN_BYTES else None)
-        loaded = folder.read(shares.common if shares else folder.paths, folder.empty(), scan_ahead=split)
+        folder = listed or LedgerFolder(ledgers)  # (a folder that cannot be listed is said after the rule files)
+        shares = plan(folder, list(registry()), book, catalogue, ahead.kinds()) if ahead else None
+        if ahead:
+            ahead.scan(shares.common + shares.own if shares else folder.paths)
+            folder.ahead = ahead
+        loaded = folder.read(shares.common if shares else folder.paths, folder.empty())
     validation = Validation(loaded)  # each ledger validated when an area first needs it (engine.areas.run)
     with timer.stage("校验数据"):
         validation.ensure(k for k in validation.present() if KINDS[k].reference)  # the owner file, the staff

@@ -212,3 +212,28 @@ def test_the_compiled_templates_look_up_fields_as_jinja_does(tmp_path):
                           "{{ n.unit.missing }}")
     assert tpl.render(n={"unit": "1-1-101<", "items": ["物业费"]}, c=SimpleNamespace(name="XX物业")) == \
         "1-1-101&lt;|True||物业费|XX物业|"
+
+
+def test_a_zip_written_a_chunk_at_a_time_reads_back_whole_and_checked(tmp_path):
+    import zipfile
+
+    from engine.render.ziputil import write_zip
+    from engine.render.xlsx import Sheet, write_xlsx
+
+    big = [("数据%d,&<>" % i).encode("utf-8") * 50 for i in range(2000)]  # deflated across many chunks
+    write_zip(tmp_path / "a.zip", [("x/一.xml", big), ("empty", []), ("b", [b"b"])])
+    with zipfile.ZipFile(tmp_path / "a.zip") as z:
+        assert z.testzip() is None  # every member's checksum and length as its header says
+        assert z.namelist() == ["x/一.xml", "empty", "b"]
+        assert z.read("x/一.xml") == b"".join(big) and z.read("empty") == b"" and z.read("b") == b"b"
+    # the exception workbook written so opens in openpyxl with its texts, numbers and dates
+    from datetime import date
+
+    import openpyxl
+
+    rows = [[f"1-1-{i}", i * 1.5, date(2026, 11, i % 28 + 1), "a & <b>\x01"] for i in range(1, 5001)]
+    write_xlsx(tmp_path / "b.xlsx", [Sheet("清单", ["房号", "金额", "日期", "说明"], rows)])
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["清单"]
+    got = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(got) == 5000 and got[4999][0] == "1-1-5000" and got[4999][1] == 7500.0
+    assert got[0][2].date() == date(2026, 11, 2) and got[0][3] == "a & <b>"  # (a control character XML forbids dropped)

@@ -135,8 +135,12 @@ def test_areas_sharing_a_ledger_a_number_series_or_a_derivation_stay_together(de
 
 
 def _sniffing_wrong(monkeypatch, file: str, kinds: set[str]):
-    real = run.sniff_kinds
-    monkeypatch.setattr(run, "sniff_kinds", lambda path, mappings: kinds if path.name == file else real(path, mappings))
+    import engine.read.sniff as sniff
+
+    real = sniff.sniff_kinds
+    wrong = lambda path, mappings: kinds if path.name == file else real(path, mappings)  # noqa: E731
+    monkeypatch.setattr(run, "sniff_kinds", wrong)  # where the plan tells them itself …
+    monkeypatch.setattr(sniff, "sniff_kinds", wrong)  # … and the look-ahead process (engine.read.ledgers.LookAhead)
 
 
 @pytest.mark.parametrize("file, kinds, noticed", [
@@ -256,6 +260,69 @@ def test_a_scanning_process_that_dies_leaves_the_reader_to_scan(tmp_path, monkey
     monkeypatch.setattr(ledgers, "SCAN_AHEAD_MIN_BYTES", 0)
     monkeypatch.setattr(ledgers, "scans_of", dies_after_the_first)
     assert _read_all(folder, True) == here
+
+
+@pytest.mark.parametrize("folder", ["realworld", "errors"])
+def test_the_look_ahead_process_tells_the_kinds_and_scans_as_they_are_told_and_scanned_here(tmp_path, monkeypatch,
+                                                                                          folder):
+    import engine.read.workbook as workbook
+    from engine.read.ledgers import LedgerFolder, LookAhead
+    from engine.read.sniff import sniff_kinds
+    from .test_realworld import REALWORLD
+
+    path = REALWORLD / "houlynn-wuye" if folder == "realworld" else _folder_with_error_cells(tmp_path)
+    if not path.is_dir():
+        pytest.skip("realworld ledgers not available")
+    here = _read_all(path, False)
+    parent, scanned_here = os.getpid(), []
+    real = workbook._scan_sheets
+
+    def scan(path, names):
+        if os.getpid() == parent:
+            scanned_here.append(path.name)
+        return real(path, names)
+
+    monkeypatch.setattr(workbook, "_scan_sheets", scan)
+    listed = LedgerFolder(path)
+    ahead = LookAhead(listed)
+    try:
+        assert ahead.kinds() == {p.name: sniff_kinds(p, listed.mappings) for p in listed.paths}
+        ahead.scan(listed.paths)
+        listed.ahead = ahead
+        loaded = listed.read(listed.paths, listed.empty())
+    finally:
+        ahead.close()
+    there = ([(s.file, s.sheet, [(r.row, r.cells, r.errors) for r in s.rows.rows]) for s in loaded.sheets],
+             loaded.findings, loaded.inventory)
+    assert there == here
+    assert not scanned_here  # every workbook's error cells were looked for by the look-ahead process
+
+
+@pytest.mark.parametrize("dies_in", ["sniff", "scan"])
+def test_a_look_ahead_process_that_dies_costs_time_not_findings(tmp_path, demo_ledgers, monkeypatch, dies_in):
+    import engine.read.ledgers as ledgers
+    import engine.read.sniff as sniff
+
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)[:1]
+    parent = os.getpid()
+    real_sniff, real_scans = sniff.sniff_kinds, ledgers.scans_of
+
+    def sniff_dies(path, mappings):
+        if dies_in == "sniff" and os.getpid() != parent:
+            os._exit(9)
+        return real_sniff(path, mappings)
+
+    def scan_dies(books):
+        for n, item in enumerate(real_scans(books)):
+            if dies_in == "scan" and n == 1 and os.getpid() != parent:
+                os._exit(9)
+            yield item
+
+    monkeypatch.setattr(sniff, "sniff_kinds", sniff_dies)
+    monkeypatch.setattr(ledgers, "scans_of", scan_dies)
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)[:1]
+    assert (one[0].folder / "findings.json").read_bytes() == (two[0].folder / "findings.json").read_bytes()
+    assert _night_files(one[0].folder) == _night_files(two[0].folder)
 
 
 def test_a_family_that_has_run_lets_its_own_ledgers_and_shared_derivations_go(demo_ledgers, tmp_path):

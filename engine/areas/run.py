@@ -76,15 +76,18 @@ class Plan:
     kinds: dict[Path, set[str]]  # what the top of each workbook of ``own`` and ``other`` said it holds
 
 
-def plan(folder: LedgerFolder, areas: list[Area], book, catalogue) -> Plan | None:
+def plan(folder: LedgerFolder, areas: list[Area], book, catalogue,
+         sniffed: dict[str, set[str] | None] | None = None) -> Plan | None:
     """The families dealt between two processes, with the workbooks they read, by bytes to read (the largest
-    first, each to the process with less so far); None when one process would have it all."""
+    first, each to the process with less so far); None when one process would have it all. ``sniffed``: the
+    kinds :func:`sniff_kinds` told of each workbook by file name, in another process (else told here)."""
     fams = families(areas, book, catalogue)
     family_of = _family_of(fams)
     group = list(range(len(fams)))  # families joined by a workbook holding ledgers of both
     common, kinds_of = [], {}
     for path in folder.paths:
-        kinds = sniff_kinds(path, folder.mappings)
+        kinds = (sniffed[path.name] if sniffed is not None and path.name in sniffed
+                 else sniff_kinds(path, folder.mappings))
         if not kinds or any(k not in family_of for k in kinds):
             common.append(path)  # unknown, a reference ledger, or no ledger at all: read before the fork
             continue
@@ -130,6 +133,9 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
     mark = ctx.register.mark()
 
     def second() -> tuple:
+        if folder.ahead is not None:  # scanning this process's workbooks, not these
+            folder.ahead.forget()
+            folder.ahead = None
         folder.read(p.other, loaded)
         done = {i: run_family(p.families[i], ctx, catalogue, validation) for i in sorted(p.theirs)}
         return (done, ctx.register.since(mark), validation.export(shared[0]), loaded.inventory[shared[0]:],
@@ -138,6 +144,9 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
     other = Forked(second)
     try:
         folder.read(p.own, loaded, scan_ahead=True)  # the second process has the less to do: a third one scans
+        if folder.ahead is not None:  # (its look-ahead process, if there is one, has scanned its last)
+            folder.ahead.close()
+            folder.ahead = None
         done = {i: run_family(fam, ctx, catalogue, validation)
                 for i, fam in enumerate(p.families) if i not in p.theirs}
     except BaseException:

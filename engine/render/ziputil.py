@@ -15,6 +15,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
+from typing import Iterable
 
 try:
     from isal import isal_zlib as fast_zlib  # its levels are 0–3: 1 is used
@@ -49,20 +50,48 @@ class PackageWriter:
         call (measured: 32 writes a file cost the night's 11,000 notices about 0.4 s)."""
         if size > _LIMIT or len(deflated) > _LIMIT:
             raise ValueError("文书过大（超过 4 GiB）")
-        pieces: list[bytes] = []
-        central: list[bytes] = []
-        offset = 0
-        for entry in self.entries:
-            name, crc_e, data, size_e = entry or (self.dynamic.encode("utf-8"), crc, deflated, size)
-            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc_e, len(data), size_e,
-                                len(name), 0) + name
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE,
-                                       crc_e, len(data), size_e, len(name), 0, 0, 0, 0, 0, offset) + name)
-            pieces += (local, data)
-            offset += len(local) + len(data)
-        cd = b"".join(central)
-        pieces += (cd, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
-        path.write_bytes(b"".join(pieces))
+        dynamic = (self.dynamic.encode("utf-8"), crc, deflated, size)
+        path.write_bytes(b"".join(_zip_pieces([entry or dynamic for entry in self.entries])))
+
+
+def _zip_pieces(entries: list[tuple[bytes, int, bytes, int]]) -> list[bytes]:
+    """A zip archive of deflated entries (name, CRC-32, deflated bytes, size), in pieces to be joined."""
+    pieces: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, crc, data, size in entries:
+        flags = 0 if name.isascii() else 0x800  # (bit 11: the name is UTF-8)
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(data), size,
+                            len(name), 0) + name
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+                                   crc, len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        pieces += (local, data)
+        offset += len(local) + len(data)
+    if offset > _LIMIT:
+        raise ValueError("文件过大（超过 4 GiB）")
+    cd = b"".join(central)
+    pieces += (cd, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+    return pieces
+
+
+def write_zip(path: Path, members: Iterable[tuple[str, Iterable[bytes]]], level: int = 1) -> None:
+    """A zip archive of ``members`` (name, its bytes in chunks), each deflated as its chunks come (by ISA-L where
+    it is installed: the exception workbook's sheets, 0.26 → 0.1 s on the bench night, against zipfile's zlib)."""
+    entries = []
+    for name, chunks in members:
+        c = fast_zlib.compressobj(level, fast_zlib.DEFLATED, -15)
+        crc, size, out = 0, 0, []
+        for chunk in chunks:
+            crc, size = fast_zlib.crc32(chunk, crc), size + len(chunk)
+            out.append(c.compress(chunk))
+        out.append(c.flush())
+        data = b"".join(out)
+        if size > _LIMIT or len(data) > _LIMIT:
+            raise ValueError("文件过大（超过 4 GiB）")
+        entries.append((name.encode("utf-8"), crc, data, size))
+    with path.open("wb") as fh:
+        for piece in _zip_pieces(entries):
+            fh.write(piece)
 
 
 def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
