@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .documents import BatchShell, assemble_batch, render_report, render_singles
 from .parallel import Workers
@@ -36,10 +36,14 @@ def plan_shares(notices: dict[str, list[dict]], workers: int) -> list[list[tuple
     return [[(t, n) for t, n in jobs if n] for jobs in plan]
 
 
-def render_share(jobs: list[tuple]) -> list[tuple[Path, BatchShell]]:
+def render_share(jobs: list[tuple], reports: Sequence[tuple] = ()) -> list[tuple[Path, BatchShell]]:
     """Render one worker's share of every document type (a module-level function, so workers can run it):
-    for each, its part of the print batch and the template's shell."""
-    return [render_singles(*job) for job in jobs]
+    for each, its part of the print batch and the template's shell; then the ``reports`` given it
+    (:func:`render_report`'s arguments), each a file of its own."""
+    done = [render_singles(*job) for job in jobs]
+    for report in reports:
+        render_report(*report)
+    return done
 
 
 def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dict]], catalogue, forms: Path,
@@ -55,11 +59,16 @@ def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dic
         return [(forms / catalogue.documents[title].template, catalogue.company, items,
                  folder / "通知书" / title, parts_dir / f"{title}.{k}") for title, items in plan[k]]
 
+    # the periodic reports are rendered by the last worker after its notices, not here once the workers are done
+    # (the workers finish before the lists: on the bench night 0.25 s the night no longer waits for)
+    report_jobs = [(forms / catalogue.documents[title].template, title, report, catalogue.company, folder / "报表")
+                   for title in sorted(reports) for report in reports[title]]
     if pool.count == 1:
         side_job()
-        shares = [render_share(share(0))]
+        shares = [render_share(share(0), report_jobs)]
     else:
-        shares = pool.run(side_job, [(render_share, (share(k),)) for k in range(pool.count)])
+        shares = pool.run(side_job, [(render_share, (share(k), report_jobs if k == pool.count - 1 else []))
+                                     for k in range(pool.count)])
     documents: dict[str, int] = {}
     for title in titles:
         done = [rendered for k, results in enumerate(shares) for (t, _), rendered in zip(plan[k], results) if t == title]
@@ -67,9 +76,6 @@ def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dic
                        folder / "打印批次" / f"打印批次_{title}_{len(notices[title])}份.docx")
         documents[title] = len(notices[title])
     for title in sorted(reports):
-        spec = catalogue.documents[title]
-        for report in reports[title]:
-            render_report(forms / spec.template, title, report, catalogue.company, folder / "报表")
         documents[title] = len(reports[title])
     shutil.rmtree(parts_dir)
     return documents
