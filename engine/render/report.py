@@ -79,6 +79,7 @@ def href(path: str) -> str:
     return "/".join(quote(part) for part in path.split("/"))
 
 
+@lru_cache(maxsize=1024)  # (asked for each of a night's findings, of a few dozen policies)
 def area_of(policy: str | None) -> str:
     """F3a → F, C12 → C, DATA → DATA."""
     if not policy:
@@ -165,9 +166,11 @@ def arrears_aging(findings: list) -> dict:
     units: list[set] = [set() for _ in labels]
     seen = set()
     for f in findings:
+        if area_of(_get(f, "policy")) != "F":  # (the cheap test first: most findings are of other areas)
+            continue
         d = _get(f, "details") or {}
         days, owed = number(d.get("days_late")), number(d.get("outstanding"))
-        if days is None or owed is None or days <= 0 or area_of(_get(f, "policy")) != "F":
+        if days is None or owed is None or days <= 0:
             continue
         unit = d.get("unit") or _get(f, "subject")
         key = (unit, d.get("item"), d.get("period_text") or d.get("period"))
