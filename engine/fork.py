@@ -135,6 +135,10 @@ class ForkedItems:
         while (item := self.next()) is not None:
             yield item
 
+    def forget(self) -> None:
+        """In a process forked from the caller after this one started: let go of the pipe, leave the process be."""
+        self._in.close()
+
     def close(self) -> None:
         try:
             os.kill(self.pid, signal.SIGKILL)

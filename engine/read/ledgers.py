@@ -187,7 +187,7 @@ class LookAhead:
         """In a process forked after this one was made: let go of the pipes without stopping the process."""
         self._close_order()
         if self.items is not None:
-            self.items._in.close()
+            self.items.forget()
             self.items = None
 
     def close(self) -> None:
