@@ -143,8 +143,10 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
 
     other = Forked(second)
     try:
-        folder.read(p.own, loaded, scan_ahead=True)  # the second process has the less to do: a third one scans
-        if folder.ahead is not None:  # (its look-ahead process, if there is one, has scanned its last)
+        # their error cells are looked for by the look-ahead process (engine.read.ledgers.LookAhead), or
+        # without one by a third process: the second process has the less to do
+        folder.read(p.own, loaded, scan_ahead=True)
+        if folder.ahead is not None:  # (the look-ahead process has scanned its last)
             folder.ahead.close()
             folder.ahead = None
         done = {i: run_family(fam, ctx, catalogue, validation)
