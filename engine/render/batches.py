@@ -60,7 +60,7 @@ def render_documents(notices: dict[str, list[dict]], reports: dict[str, list[dic
                  folder / "通知书" / title, parts_dir / f"{title}.{k}") for title, items in plan[k]]
 
     # the periodic reports are rendered by the last worker after its notices, not here once the workers are done
-    # (the workers finish before the lists: on the bench night 0.25 s the night no longer waits for)
+    # (the workers finish before the lists do: on the bench night, 0.25 s less at the end of the night)
     report_jobs = [(forms / catalogue.documents[title].template, title, report, catalogue.company, folder / "报表")
                    for title in sorted(reports) for report in reports[title]]
     if pool.count == 1:
