@@ -143,9 +143,9 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
 
     other = Forked(second)
     try:
-        # their error cells are looked for by the look-ahead process (engine.read.ledgers.LookAhead), or
-        # without one by a third process: the second process has the less to do
-        folder.read(p.own, loaded, scan_ahead=True)
+        # their error cells are looked for by the look-ahead process (engine.read.ledgers.LookAhead), started
+        # with the plan (the second process has the less to do: it scans its own)
+        folder.read(p.own, loaded)
         if folder.ahead is not None:  # (the look-ahead process has scanned its last)
             folder.ahead.close()
             folder.ahead = None
