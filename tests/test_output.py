@@ -100,6 +100,33 @@ def test_single_notice_packages_read_back_exactly(tmp_path):
         assert z.read("doc.xml") == text and z.read("a.xml") == b"<a/>"
 
 
+def test_a_package_is_the_same_bytes_as_the_archive_made_whole(tmp_path):
+    """What does not depend on the notice is laid out once per template; the file is byte for byte what the
+    general zip writer makes of all the parts, wherever the notice's part stands among them and whatever
+    their names (a non-ASCII name carries the UTF-8 flag), and reads back."""
+    import random
+    import zipfile
+
+    from engine.render.ziputil import PackageWriter
+
+    rng = random.Random(11)
+    for trial in range(60):
+        count = rng.randint(1, 6)
+        parts = {f"{rng.choice(['word/document.xml', '样式.xml', '[Content_Types].xml', 'a/b.rels'])}{i}":
+                 bytes(rng.randrange(256) for _ in range(rng.randint(0, 300))) for i in range(count)}
+        dynamic = list(parts)[rng.randrange(count)]
+        writer = PackageWriter(parts, dynamic)
+        document = bytes(rng.randrange(256) for _ in range(rng.randint(0, 3000)))
+        writer.write(tmp_path / "p.zip", document)
+        whole = PackageWriter(parts, dynamic)
+        whole._layout = None  # the general writer, every piece packed for this archive
+        whole.write(tmp_path / "q.zip", document)
+        assert (tmp_path / "p.zip").read_bytes() == (tmp_path / "q.zip").read_bytes(), trial
+        with zipfile.ZipFile(tmp_path / "p.zip") as z:
+            assert z.testzip() is None and z.read(dynamic) == document
+            assert all(z.read(name) == data for name, data in parts.items() if name != dynamic)
+
+
 def test_pieces_deflated_apart_join_into_one_package_part(tmp_path):
     """The print batch's pages are deflated by the workers that render them and joined afterwards."""
     import random

@@ -13,6 +13,7 @@ a smaller print batch (measured on the bench night's final notices: a notice's p
 """
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -41,6 +42,7 @@ class PackageWriter:
                 self.entries.append(None)
             else:
                 self.entries.append((name.encode("utf-8"), zlib.crc32(data), _deflate(data, level), len(data)))
+        self._layout = _Layout(self.entries, dynamic.encode("utf-8")) if self.entries.count(None) == 1 else None
 
     def write(self, path: Path, document: bytes) -> None:
         """A package whose dynamic part is ``document``."""
@@ -51,8 +53,71 @@ class PackageWriter:
         call (measured: 32 writes a file cost the night's 11,000 notices about 0.4 s)."""
         if size > _LIMIT or len(deflated) > _LIMIT:
             raise ValueError("文书过大（超过 4 GiB）")
+        if self._layout is not None:
+            write_file(path, self._layout.archive(deflated, crc, size))
+            return
         dynamic = (self.dynamic.encode("utf-8"), crc, deflated, size)
-        path.write_bytes(b"".join(_zip_pieces([entry or dynamic for entry in self.entries])))
+        write_file(path, b"".join(_zip_pieces([entry or dynamic for entry in self.entries])))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """``path.write_bytes(data)`` without Python's file object around the descriptor (measured: 78–102 → 61–68 µs
+    a file on disk; a night writes 11,000 notices)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+class _Layout:
+    """The archive :func:`_zip_pieces` makes of ``entries`` with one dynamic entry (None among them), with all
+    that does not depend on that entry made once: the other parts' headers and data, the central directory
+    records of the parts before it. Per archive only the dynamic part's two headers, the offsets of the parts
+    after it and the end record are packed (the same bytes as :func:`_zip_pieces`; measured: 31 packs an
+    archive were a fifth of writing a notice's package)."""
+
+    def __init__(self, entries: list[tuple[bytes, int, bytes, int] | None], name: bytes):
+        at = entries.index(None)
+        fixed_before = [e for e in entries[:at] if e is not None]
+        fixed_after = [e for e in entries[at + 1:] if e is not None]
+        before = _zip_pieces(fixed_before) if fixed_before else []
+        self.name, self.flags = name, (0 if name.isascii() else 0x800)
+        # the parts before the dynamic one: their local headers and data, and their central records, as written
+        self.head = b"".join(before[:2 * len(fixed_before)]) if fixed_before else b""
+        self.central_head = before[2 * len(fixed_before)] if fixed_before else b""
+        # the parts after it: local headers and data (no offsets in them); central records cut at the offset
+        after = _zip_pieces(fixed_after) if fixed_after else []
+        self.tail = b"".join(after[:2 * len(fixed_after)]) if fixed_after else b""
+        self.after: list[tuple[bytes, int, bytes]] = []  # (record up to its offset, offset within the tail, name)
+        offset = 0
+        for name_after, crc, data, size in fixed_after:
+            flags = 0 if name_after.isascii() else 0x800
+            record = struct.pack("<IHHHHHHIIIHHHHHI", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+                                 crc, len(data), size, len(name_after), 0, 0, 0, 0, 0)
+            self.after.append((record, offset, name_after))
+            offset += 30 + len(name_after) + len(data)  # (a local header is 30 bytes and the name)
+        self.count = len(entries)
+
+    def archive(self, data: bytes, crc: int, size: int) -> bytes:
+        name, flags = self.name, self.flags
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(data), size,
+                            len(name), 0) + name
+        start = len(self.head)  # the dynamic part's offset
+        tail_at = start + len(local) + len(data)
+        central = [self.central_head,
+                   struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc,
+                               len(data), size, len(name), 0, 0, 0, 0, 0, start) + name]
+        for record, offset, name_after in self.after:
+            central += (record, struct.pack("<I", tail_at + offset), name_after)
+        end = tail_at + len(self.tail)
+        if end > _LIMIT:
+            raise ValueError("文件过大（超过 4 GiB）")
+        cd = b"".join(central)
+        return b"".join((self.head, local, data, self.tail, cd,
+                         struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, self.count, self.count, len(cd), end, 0)))
 
 
 def _zip_pieces(entries: list[tuple[bytes, int, bytes, int]]) -> list[bytes]:
