@@ -337,8 +337,8 @@ def scan_sheet_xml(data: bytes, *, full: bool = False) -> _Scan:
 def _sheet_scan(data: bytes, *, full: bool = False):
     """(scan with the sheet's size, a function that finishes it) — or (complete scan, None) for an unusual sheet.
     The size comes first and fast: calamine must not be asked for a sheet that is too big. The cells are looked
-    at where they lie in ``data``, between ``<sheetData`` and its end, not copied out (the bench night's fee
-    sheets are 84 MB of XML: a copy took a tenth of the time of looking)."""
+    at where they lie in ``data``, between ``<sheetData`` and its end, not copied out (measured on a 42 MB sheet
+    of the bench night's fee ledger: 596 → 508 ms, and 42 MB less held)."""
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     if b"<!DOCTYPE" in (data[:start] if start != -1 else data):  # a DTD can only come before the root element
         raise UnreadableWorkbook("工作表内容含 DTD 声明（Excel 不会写入），为安全起见不予读取")
