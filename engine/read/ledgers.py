@@ -88,9 +88,20 @@ SCAN_AHEAD_MIN_BYTES = 4 << 20  # workbooks smaller than this together are scann
 
 
 def read_ledgers(folder: Path, scan_ahead: bool = False) -> Ledgers:
-    """Every ledger file of the folder. ``scan_ahead``: see :meth:`LedgerFolder.read`."""
+    """Every ledger file of the folder. ``scan_ahead``: on a large folder, error cells are looked for by a
+    :class:`LookAhead` process, a workbook or more ahead of the one being read here."""
     ledgers = LedgerFolder(folder)
-    return ledgers.read(ledgers.paths, ledgers.empty(), scan_ahead)
+    books = [p for p in ledgers.paths if p.suffix.lower() in SUFFIXES]
+    if scan_ahead and can_fork() and sum(p.stat().st_size for p in books) >= SCAN_AHEAD_MIN_BYTES:
+        ledgers.ahead = LookAhead(ledgers)
+        ledgers.ahead.kinds()  # (told first, whether or not the caller needs them)
+        ledgers.ahead.scan(ledgers.paths)
+    try:
+        return ledgers.read(ledgers.paths, ledgers.empty())
+    finally:
+        if ledgers.ahead is not None:
+            ledgers.ahead.close()
+            ledgers.ahead = None
 
 
 class LedgerFolder:
@@ -114,21 +125,15 @@ class LedgerFolder:
     def empty(self) -> Ledgers:
         return Ledgers(self.folder, names=[p.name for p in self.paths])
 
-    def read(self, paths: list[Path], out: Ledgers, scan_ahead: bool = False) -> Ledgers:
-        """Read ``paths`` into ``out``. ``scan_ahead``: on a large folder, look for error cells in a second
-        process (engine.fork), a workbook or more ahead of the one being read here (measured on the bench night:
-        about a second off the reading)."""
+    def read(self, paths: list[Path], out: Ledgers) -> Ledgers:
+        """Read ``paths`` into ``out``, with the scans of :attr:`ahead` where a look-ahead process makes them
+        (its owner closes it)."""
         start = time.perf_counter()
         place = {p.name: i for i, p in enumerate(self.paths)}
-        books = [p for p in paths if p.suffix.lower() in SUFFIXES]
-        ahead = self.ahead or (ForkedItems(lambda: scans_of(books)) if scan_ahead and can_fork()
-                               and sum(p.stat().st_size for p in books) >= SCAN_AHEAD_MIN_BYTES else None)
         try:
             for path in paths:
-                _read_file(out, path, self.mappings, ahead, place[path.name])
+                _read_file(out, path, self.mappings, self.ahead, place[path.name])
         finally:
-            if ahead is not None and ahead is not self.ahead:
-                ahead.close()
             self.seconds += time.perf_counter() - start
         return out
 
