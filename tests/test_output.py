@@ -84,6 +84,22 @@ def test_documents_rendered_in_parallel_match_those_rendered_in_one_process(tmp_
     batch = lambda r: document_text(r.folder / "打印批次" / "打印批次_催费通知书_7份.docx")
     assert batch(one) == batch(two) and batch(one).count("通知编号：") == 7
     assert not (two.folder / ".parts").exists()
+    # findings.json, written by a document worker, is the file the single process writes
+    assert (one.folder / "findings.json").read_bytes() == (two.folder / "findings.json").read_bytes()
+
+
+@pytest.mark.parametrize("head_start", [0, 300])
+def test_the_notices_are_shared_so_the_workers_end_together(head_start):
+    """Each document type a worker renders costs it a template; the first worker's other work (findings.json)
+    is its head start. Every notice goes to one worker, in order, and the two loads end within a notice."""
+    from engine.render.batches import TEMPLATE_NOTICES, plan_shares
+
+    notices = {"大": [{"i": i} for i in range(1000)], "中": [{"i": i} for i in range(100)], "小": [{"i": 0}] * 10}
+    plan = plan_shares(notices, 2, head_start)
+    for title, items in notices.items():
+        assert [n for share in plan for t, part in share if t == title for n in part] == items
+    load = [sum(len(part) + TEMPLATE_NOTICES for _, part in share) for share in plan]
+    assert abs(load[0] + head_start - load[1]) <= 1
 
 
 def test_single_notice_packages_read_back_exactly(tmp_path):
@@ -169,6 +185,36 @@ def test_the_compiled_template_renders_what_docxtpl_renders(tmp_path):
     theirs = render_bytes(template, {"notices": [notice], "company": company})
     assert document_text(tmp_path / "ours.docx") == document_text(theirs)
     assert "王<&>建国" in document_text(theirs) and "账号 <1202>" in document_text(theirs)
+
+
+def test_the_compiled_template_prints_exactly_what_jinja_prints():
+    """Plain strings are printed escaped without a Markup object made for each (documents._escape_output): the
+    page is the same, character for character, as with Jinja's own escape — markup, numbers and None too."""
+    from decimal import Decimal
+
+    from markupsafe import Markup, escape
+
+    from engine.render.company import Company
+    from engine.render.documents import NoticeTemplate
+
+    notice = {"number": "催字〔2026〕第0007号", "title": "最后催费通知书", "unit": "1-1-101", "unit_key": "1-1-101",
+              "owner_name": "王<&>'\"建国", "issue_date": Markup("2026年11月20日 &amp;"), "pay_by": None,
+              "deadline_days": 7, "citation": "004 › <入住> & ⑥", "items": [
+                  {"item": "物业费", "period": "2026年10月", "amount_due": Decimal("250.00"), "amount_paid": 0,
+                   "outstanding": "250.00", "due_date": "2026年10月15日", "days_late": 36, "late_fee": 4.5}],
+              "total_outstanding": "250.00", "total_late_fee": "4.50", "total": Decimal("254.50"),
+              "late_fee_rate_text": "每日万分之5", "late_fee_basis": "按《物业服务合同》约定计收违约金"}
+    ours = NoticeTemplate(REPO / "forms" / "最后催费通知书.docx", Company(name="XX<物业>", phone="0571-0000 0000"))
+    names = ours._template.root_render_func.__globals__
+    fast = names["escape"]
+    assert fast is not escape  # the direct printing is in place
+    page = ours.body(notice)
+    names["escape"] = escape
+    try:
+        assert page == ours.body(notice)
+    finally:
+        names["escape"] = fast
+    assert "王&lt;&amp;&gt;&#39;&#34;建国" in page and "2026年11月20日 &amp;" in page and "XX&lt;物业&gt;" in page
 
 
 def test_many_nights_in_one_process_do_not_grow_without_bound(tmp_path, night):

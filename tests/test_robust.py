@@ -103,6 +103,8 @@ PAID_CELL_SPELLINGS = {
     "newline-in-tag": (b'<c\n r="E2"\n t = "e"\n><v>#N/A</v></c>', b""),
     "uncalculated-formula-prefixed": (b'<x:c r="E2"><x:f>D2</x:f></x:c>', b"x"),
     "uncalculated-formula-single-quotes": (b"<c r='E2'><f>D2</f><v></v></c>", b""),
+    # only the formula prefixed, in a cell that is not: the quick scan's search for <f would not see it
+    "uncalculated-formula-own-prefix": (b'<c r="E2"><x:f xmlns:x="%s">D2</x:f></c>' % MAIN, b""),
     "self-closing-error": (b'<c r="E2" t="e"/>', b""),
 }
 
@@ -174,6 +176,20 @@ def test_a_dimension_that_lies_costs_nothing(tmp_path, base_xlsx):
            b'</row></sheetData></worksheet>' % MAIN)
     grid = read_workbook(_patched(base_xlsx, tmp_path / "dim.xlsx", xml))[0]
     assert grid.rows == [[1.0]]
+
+
+@pytest.mark.parametrize("cells, bound", [
+    (b'<row r="2"><c r="B2"><v>1</v></c></row>', (99_999, 26)),  # the usual sheet: within Z99999
+    (b'<row r="100001"><c r="A100001"><v>1</v></c></row><row r="100002"><c r="AB100002"><v>2</v></c></row>',
+     (100_002, 28)),
+    (b'<row r="5"><c r="AA5"><v>1</v></c></row><row r="100003"><c r="A100003"><v>2</v></c></row>', (100_003, 27)),
+    (b'<row r="2"><c r="XFD2"><v>1</v></c></row>', (2, 16_384)),  # too wide for the bound: counted exactly
+])
+def test_the_size_bound_sees_every_cell_past_column_z_or_row_99999(cells, bound):
+    xml = b'<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>%s</sheetData></worksheet>' % (
+        MAIN, cells)
+    quick = scan_sheet_xml(xml)
+    assert (quick.rows, quick.cols) == bound
 
 
 def test_a_far_cell_in_the_ledgers_folder_is_a_critical_finding_and_the_rest_is_read(tmp_path, base_xlsx):

@@ -220,12 +220,16 @@ _REL_ID = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 # The usual shape: every cell element inside <sheetData> written ``<c r="A1"…`` with no prefix. Anything else
 # (prefixes, cells without an address, line breaks inside a tag, rich text, another encoding) is parsed in full.
+_ODD_CELL = re.compile(rb'<c(?! r=")')  # a cell element not written <c r="…
+_BEYOND = re.compile(rb'<c r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{6,})')  # a cell past column Z or row 99,999
 _COLS_1 = re.compile(rb'<c r="([A-Z])[0-9]')
 _COLS_3 = re.compile(rb'<c r="([A-Z]{3})[0-9]')
 _COLS_2 = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
 _ROWS_BIG = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{6,})"')
 _ROWS_ANY = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
-_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+# a prefixed element (a formula <x:f> too: the fast search below looks for <f only)
+_PREFIXED = re.compile(rb":(?:c|row|sheetData|f)[\s/>]")
+_EMPTY_V = re.compile(rb"<v(?:></v>|/>| )")  # a number with no digits (what some programs write for NaN)
 # Places that might be an error cell or a boolean (any quoting, spacing or character reference), or a formula.
 _MAYBE_T = re.compile(rb"t\s*=\s*[\"']\s*[eb&]")
 _START_TAG = re.compile(rb"<c(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
@@ -344,7 +348,7 @@ def _sheet_scan(data: bytes, *, full: bool = False):
         raise UnreadableWorkbook("工作表内容含 DTD 声明（Excel 不会写入），为安全起见不予读取")
     if full or not data.startswith(b"<") or start == -1 or end < start:  # a BOM, another encoding, a prefix
         return _scan_full(data), None
-    if data.count(b"<c", start, end) != data.count(b'<c r="', start, end) or _PREFIXED.search(data):
+    if _ODD_CELL.search(data, start, end) or _PREFIXED.search(data):
         return _scan_full(data), None
     scan = _Scan()
     scan.rows, scan.cols = _last_cell(data, start, end)
@@ -355,17 +359,12 @@ def _find_cells(scan: _Scan, data: bytes, start: int, end: int) -> _Scan:
     """Candidates for error cells, booleans and formulas in ``data[start:end]`` located fast, then each parsed
     as XML."""
     maybe = [m.start() for m in _MAYBE_T.finditer(data, start, end)]
-    for tag in (b"<f", b":f"):
-        pos = data.find(tag, start, end)
-        while pos != -1:
-            if data[pos + 2:pos + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
-                maybe.append(pos)
-            pos = data.find(tag, pos + 2, end)
-    for tag in (b"<v></v>", b"<v/>", b"<v "):  # a number with no digits (what some programs write for NaN)
-        pos = data.find(tag, start, end)
-        while pos != -1:
+    pos = data.find(b"<f", start, end)
+    while pos != -1:
+        if data[pos + 2:pos + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
             maybe.append(pos)
-            pos = data.find(tag, pos + 4, end)
+        pos = data.find(b"<f", pos + 2, end)
+    maybe += [m.start() for m in _EMPTY_V.finditer(data, start, end)]
     seen = set()
     for pos in sorted(maybe):
         first = data.rfind(b"<c ", start, pos + 1)
@@ -393,17 +392,23 @@ def _find_cells(scan: _Scan, data: bytes, start: int, end: int) -> _Scan:
 
 def _last_cell(data: bytes, start: int, end: int, exact: bool = False) -> tuple[int, int]:
     """(rows, columns) from A1 to the last cell of a usual-shape <sheetData> (``data[start:end]``); an upper
-    bound unless ``exact``."""
-    if not _COLS_2.search(data, start, end):  # one letter: column Z at most
-        cols = 26
-        if exact:
-            found = set(_COLS_1.findall(data, start, end))
-            cols = max((_col_index(c.decode()) + 1 for c in found), default=0)
+    bound unless ``exact``. The usual sheet (within Z99999) takes one search; otherwise the bound is looked for
+    from the first cell past column Z or row 99,999, as nothing before it can raise it."""
+    beyond = None if exact else _BEYOND.search(data, start, end)
+    if not exact and beyond is None:
+        rows, cols = 99_999, 26
     else:
-        pattern = _COLS_3 if _COLS_3.search(data, start, end) else _COLS_2
-        cols = max(_col_index(c.decode()) for c in set(pattern.findall(data, start, end))) + 1
-    digits = set((_ROWS_ANY if exact else _ROWS_BIG).findall(data, start, end))
-    rows = max(map(int, digits)) if digits else (0 if exact else 99_999)
+        first = start if beyond is None else beyond.start()
+        if not _COLS_2.search(data, first, end):  # one letter: column Z at most
+            cols = 26
+            if exact:
+                found = set(_COLS_1.findall(data, start, end))
+                cols = max((_col_index(c.decode()) + 1 for c in found), default=0)
+        else:
+            pattern = _COLS_3 if _COLS_3.search(data, first, end) else _COLS_2
+            cols = max(_col_index(c.decode()) for c in set(pattern.findall(data, first, end))) + 1
+        digits = set((_ROWS_ANY if exact else _ROWS_BIG).findall(data, first, end))
+        rows = max(map(int, digits)) if digits else (0 if exact else 99_999)
     if not exact and rows * cols > MAX_CELLS:
         return _last_cell(data, start, end, exact=True)
     return rows, cols

@@ -27,7 +27,21 @@ def counts_of(findings: list[Finding]) -> dict[str, dict[str, int]]:
 
 
 def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: datetime, inventory: list[dict],
-                status=None) -> None:
+                status=None, with_json: bool = True) -> None:
+    """findings.json (unless ``with_json`` is off: :func:`write_findings_json` writes it then), the exception
+    workbook and the CSV lists."""
+    if with_json:
+        write_findings_json(folder, findings, status)
+    summary: list[list] = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
+    summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
+    summary += [[f"文书：{k}", len(v)] for k, v in sorted(night.notices.items())]
+    summary += [[f"台账：{s['file']} › {s.get('sheet') or ''}", sheet_summary(s)] for s in inventory]
+    write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, night.sheets, summary, status=status)
+    for name, (header, rows) in night.csv.items():
+        write_csv(folder / name, header, rows)
+
+
+def write_findings_json(folder: Path, findings: list[Finding], status=None) -> None:
     id_of = status.id_of if status else finding_id  # (the status view has each id already)
 
     def data():  # one finding at a time into findings.json
@@ -41,13 +55,6 @@ def write_lists(folder: Path, findings: list[Finding], night, counts, as_of: dat
                 item["details"] = {k: scrub_value(v) for k, v in details.items()}
             yield item
     write_json_list(folder / "findings.json", data())
-    summary: list[list] = [["检查日期", as_of.strftime("%Y-%m-%d %H:%M")], ["发现总数", len(findings)]]
-    summary += [[f"类别：{k}", v] for k, v in counts["by_category"].items()]
-    summary += [[f"文书：{k}", len(v)] for k, v in sorted(night.notices.items())]
-    summary += [[f"台账：{s['file']} › {s.get('sheet') or ''}", sheet_summary(s)] for s in inventory]
-    write_workbook(folder / f"异常清单_{as_of.date().isoformat()}.xlsx", findings, night.sheets, summary, status=status)
-    for name, (header, rows) in night.csv.items():
-        write_csv(folder / name, header, rows)
 
 
 def sheet_summary(sheet: dict) -> str:

