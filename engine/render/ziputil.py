@@ -26,6 +26,27 @@ except ImportError:  # a platform without its wheel: zlib writes the same format
 
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00
 _LIMIT = 0xFFFFFFFF  # no zip64 here: a part must stay under 4 GiB
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHI")  # a central directory record up to its local header's offset
+_OFFSET = struct.Struct("<I")
+
+
+def _local_header(name: bytes, crc: int, deflated_size: int, size: int) -> bytes:
+    """A member's local header, its name included."""
+    flags = 0 if name.isascii() else 0x800  # (bit 11: the name is UTF-8)
+    return _LOCAL.pack(0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, deflated_size, size, len(name), 0) + name
+
+
+def _end_record(count: int, directory_size: int, directory_offset: int) -> bytes:
+    return struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, directory_size, directory_offset, 0)
+
+
+def _central_record(name: bytes, crc: int, deflated_size: int, size: int) -> bytes:
+    """A member's central directory record up to the offset of its local header (the offset, then the name,
+    follow it)."""
+    flags = 0 if name.isascii() else 0x800
+    return _CENTRAL.pack(0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, deflated_size, size, len(name),
+                         0, 0, 0, 0, 0)
 
 
 def _deflate(data: bytes, level: int, lib=zlib) -> bytes:
@@ -84,7 +105,7 @@ class _Layout:
         fixed_before = [e for e in entries[:at] if e is not None]
         fixed_after = [e for e in entries[at + 1:] if e is not None]
         before = _zip_pieces(fixed_before) if fixed_before else []
-        self.name, self.flags = name, (0 if name.isascii() else 0x800)
+        self.name = name
         # the parts before the dynamic one: their local headers and data, and their central records, as written
         self.head = b"".join(before[:2 * len(fixed_before)]) if fixed_before else b""
         self.central_head = before[2 * len(fixed_before)] if fixed_before else b""
@@ -94,30 +115,24 @@ class _Layout:
         self.after: list[tuple[bytes, int, bytes]] = []  # (record up to its offset, offset within the tail, name)
         offset = 0
         for name_after, crc, data, size in fixed_after:
-            flags = 0 if name_after.isascii() else 0x800
-            record = struct.pack("<IHHHHHHIIIHHHHHI", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
-                                 crc, len(data), size, len(name_after), 0, 0, 0, 0, 0)
-            self.after.append((record, offset, name_after))
-            offset += 30 + len(name_after) + len(data)  # (a local header is 30 bytes and the name)
+            self.after.append((_central_record(name_after, crc, len(data), size), offset, name_after))
+            offset += _LOCAL.size + len(name_after) + len(data)
         self.count = len(entries)
 
     def archive(self, data: bytes, crc: int, size: int) -> bytes:
-        name, flags = self.name, self.flags
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(data), size,
-                            len(name), 0) + name
+        name = self.name
+        local = _local_header(name, crc, len(data), size)
         start = len(self.head)  # the dynamic part's offset
         tail_at = start + len(local) + len(data)
-        central = [self.central_head,
-                   struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc,
-                               len(data), size, len(name), 0, 0, 0, 0, 0, start) + name]
+        central = [self.central_head, _central_record(name, crc, len(data), size), _OFFSET.pack(start), name]
         for record, offset, name_after in self.after:
-            central += (record, struct.pack("<I", tail_at + offset), name_after)
+            central += (record, _OFFSET.pack(tail_at + offset), name_after)
         end = tail_at + len(self.tail)
         if end > _LIMIT:
             raise ValueError("文件过大（超过 4 GiB）")
         cd = b"".join(central)
         return b"".join((self.head, local, data, self.tail, cd,
-                         struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, self.count, self.count, len(cd), end, 0)))
+                         _end_record(self.count, len(cd), end)))
 
 
 def _zip_pieces(entries: list[tuple[bytes, int, bytes, int]]) -> list[bytes]:
@@ -126,17 +141,14 @@ def _zip_pieces(entries: list[tuple[bytes, int, bytes, int]]) -> list[bytes]:
     central: list[bytes] = []
     offset = 0
     for name, crc, data, size in entries:
-        flags = 0 if name.isascii() else 0x800  # (bit 11: the name is UTF-8)
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(data), size,
-                            len(name), 0) + name
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
-                                   crc, len(data), size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        local = _local_header(name, crc, len(data), size)
+        central.append(_central_record(name, crc, len(data), size) + _OFFSET.pack(offset) + name)
         pieces += (local, data)
         offset += len(local) + len(data)
     if offset > _LIMIT:
         raise ValueError("文件过大（超过 4 GiB）")
     cd = b"".join(central)
-    pieces += (cd, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+    pieces += (cd, _end_record(len(central), len(cd), offset))
     return pieces
 
 
