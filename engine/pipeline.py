@@ -32,7 +32,7 @@ from .read.ledgers import LedgerFolder, LookAhead, missing_kind_findings
 from .record.lists import counts_of, write_findings_json, write_lists, write_manifest
 from .record.output import open_register, publish_night, recovery_findings
 from .record.fines import settle_fines
-from .record.status import carry_status
+from .record.status import StatusView, carry_status
 from .render.batches import document_counts, render_documents
 from .render.parallel import Workers
 from .render.report import Report
@@ -142,6 +142,7 @@ def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, 
     with timer.stage("校验数据"):
         validation.ensure(k for k in validation.present() if KINDS[k].reference)  # the owner file, the staff
     register = open_register(out)  # the output folder's lock: one run at a time, held until register.close()
+    status: StatusView | None = None
     try:
         register.load(as_of.date())  # first voids the numbers of a run that died before publishing
         with timer.stage("应用规则"):
@@ -181,6 +182,8 @@ def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, 
                     "version": version(),
                     "unread": sorted({s["file"] for s in loaded.inventory if s.get("status") == "无法读取"})}))
                 status.prepare()
+                status.stage()  # both written ahead, committed once the night is published
+                register.stage()
             findings_json = (lambda: write_findings_json(tmp, findings, status)), len(findings) // FINDINGS_PER_NOTICE
             with timer.stage("生成文书"):
                 documents = render_documents(night.notices, night.reports, catalogue, forms, tmp,
@@ -191,6 +194,8 @@ def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, 
         status.commit()
     except BaseException:
         register.rollback()
+        if status is not None:
+            status.discard()
         raise
     finally:
         register.close()

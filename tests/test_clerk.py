@@ -227,6 +227,50 @@ def test_carry_status_without_a_store_creates_nothing_until_there_is_something_t
     assert not (tmp_path / "out" / "status.sqlite").exists()
 
 
+def test_a_night_that_fails_after_its_lists_are_written_records_nothing(tmp_path, night, monkeypatch):
+    """The register's numbers and the findings seen are written ahead, while the documents render; a night that
+    fails then (here: its print batch) commits neither, and the next run issues the same numbers."""
+    import sqlite3
+
+    import engine.render.batches as batches
+
+    ledgers = small_estate(tmp_path / "l", UNPAID)
+    out = tmp_path / "out"
+    real = batches.assemble_batch
+
+    def broken(*args):
+        raise RuntimeError("打印批次出错")
+
+    monkeypatch.setattr(batches, "assemble_batch", broken)
+    from engine.record.register import Register
+    from engine.record.status import StatusView
+    staged: list[str] = []
+    for cls, name in ((Register, "register"), (StatusView, "status")):
+        def spy(self, _real=cls.stage, _name=name):
+            staged.append(_name)
+            return _real(self)
+        monkeypatch.setattr(cls, "stage", spy)
+    with pytest.raises(RuntimeError):
+        night(ledgers, out, "2026-11-16")
+    assert not (out / "2026-11-16").exists()
+    with sqlite3.connect(out / "register.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM notices").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
+    if (out / "status.sqlite").exists():
+        with sqlite3.connect(out / "status.sqlite") as db:
+            assert db.execute("SELECT COUNT(*) FROM seen").fetchone() == (0,)
+            assert db.execute("SELECT COUNT(*) FROM nights").fetchone() == (0,)
+    monkeypatch.setattr(batches, "assemble_batch", real)
+    done = night(ledgers, out, "2026-11-16")
+    with sqlite3.connect(out / "register.sqlite") as db:
+        numbers = [n for (n,) in db.execute("SELECT number FROM notices ORDER BY number")]
+    assert numbers and "0001" in numbers[0] and sum(done.documents.values()) >= len(numbers)
+    assert staged == ["status", "register"] * 2  # (both nights wrote ahead)
+    with sqlite3.connect(out / "status.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM seen").fetchone() == (len(done.findings),)
+        assert db.execute("SELECT as_of FROM nights").fetchall() == [("2026-11-16",)]
+
+
 def test_explain_shows_the_clerks_mark(tmp_path, night):
     from click.testing import CliRunner
 

@@ -410,6 +410,57 @@ def test_a_full_disk_while_writing_publishes_nothing_and_issues_no_number(tmp_pa
     register.close()
 
 
+def _issue(register, subject: str) -> None:
+    register.issue("CF", "{prefix}{year}-{seq:04d}", subject, "催费通知书", 1, date(2026, 11, 17), [("物业费", 1)])
+
+
+def _numbers(out: Path) -> list[str]:
+    import sqlite3
+    db = sqlite3.connect(out / "register.sqlite")  # another reader, as an auditor's tool would be
+    try:
+        return [n for (n,) in db.execute("SELECT number FROM notices ORDER BY number")]
+    finally:
+        db.close()
+
+
+def test_numbers_written_ahead_are_not_seen_before_the_commit_and_are_thrown_away_when_the_night_fails(tmp_path):
+    import errno
+    out = tmp_path / "out"
+    register = open_register(out)
+    register.load(date(2026, 11, 17))
+    _issue(register, "1-1-101")
+    with pytest.raises(OutputFolderError):
+        with publish_night(out, "2026-11-17", register) as tmp:
+            register.stage()  # as the night does while its documents are written
+            assert _numbers(out) == []  # not visible to anyone before the commit
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "a.docx"))
+    register.close()
+    assert _numbers(out) == [] and sorted(p.name for p in out.iterdir()) == ["register.sqlite"]
+
+
+def test_numbers_written_ahead_are_committed_once_with_the_fines_and_a_number_taken_later_is_not_lost(tmp_path):
+    out = tmp_path / "out"
+    register = open_register(out)
+    register.load(date(2026, 11, 17))
+    hooked: list[str] = []
+    register.on_commit(lambda db, run: hooked.append(run))  # the fines register writes here, never ahead
+    _issue(register, "1-1-101")
+    with publish_night(out, "2026-11-17", register) as tmp:
+        register.stage()
+        _issue(register, "1-1-102")  # taken after the numbers were written ahead: they are written again, whole
+        (tmp / "x.txt").write_text("x")
+    (run,) = hooked
+    assert _numbers(out) == ["CF2026-0001", "CF2026-0002"]
+    assert register.db.execute("SELECT run, state FROM runs").fetchall() == [(run, "published")]
+    register.load(date(2026, 11, 18))
+    _issue(register, "1-1-103")
+    with publish_night(out, "2026-11-18", register) as tmp:
+        register.stage()
+        (tmp / "x.txt").write_text("x")
+    register.close()
+    assert _numbers(out) == ["CF2026-0001", "CF2026-0002", "CF2026-0003"] and len(hooked) == 2
+
+
 def test_an_output_folder_that_is_a_file_is_a_message(tmp_path):
     out = tmp_path / "out"
     out.write_text("not a folder")

@@ -79,6 +79,7 @@ def publish_night(out: Path, name: str, register: Register) -> Iterator[Path]:
         committed = False
         try:
             (tmp / RUN_MARKER).write_text(run, encoding="utf-8")
+            register.publishing = run, name  # (the block may write the numbers ahead: Register.stage)
             yield tmp
             register.commit(run=run, night=name)  # the numbers are recorded before any document is visible
             committed = True
@@ -96,6 +97,8 @@ def publish_night(out: Path, name: str, register: Register) -> Iterator[Path]:
             if isinstance(exc, OSError) and (exc.errno in _DISK_ERRORS or str(out) in str(exc.filename or "")):
                 raise output_error(out, exc) from exc
             raise
+        finally:
+            register.publishing = None
 
 
 def _is_ours(folder: Path, run: str) -> bool:

@@ -113,6 +113,8 @@ class Register:
         self._pending_items: list[tuple] = []
         self._pending_reminders: list[tuple] = []
         self._commit_hooks: list = []
+        self.publishing: tuple[str, str] | None = None  # (run, night) the folder being staged will be published as
+        self._staged: tuple | None = None  # what stage() wrote, inside the transaction commit() ends
 
     def on_commit(self, callback) -> None:
         """``callback(db, run)`` runs inside :meth:`commit`'s transaction: what another register kept in this
@@ -239,27 +241,53 @@ class Register:
         self._pending_reminders += reminders
 
     # -- transaction --------------------------------------------------------
+    def stage(self) -> None:
+        """Write tonight's numbers for the run being published (:attr:`publishing`) ahead of :meth:`commit`, inside
+        a transaction only it ends: made while the document workers render, the inserts (0.18 s on the bench
+        night) are not left for the end of the night with one core idle. Nothing is visible before the commit,
+        and a rollback or a failure throws it away; should the inserts fail here, :meth:`commit` does them
+        again (and says why if they fail there too)."""
+        if self.publishing is None or self._staged is not None:
+            return
+        run, night = self.publishing
+        try:
+            self._insert(run, night, "pending")
+        except sqlite3.Error:
+            self.db.rollback()
+            return
+        self._staged = (run, night, len(self._pending_notices), len(self._pending_items),
+                        len(self._pending_reminders))
+
     def commit(self, run: str | None = None, night: str | None = None) -> None:
         """Write tonight's numbers. With ``run``, they are recorded as that run's, pending until
         :meth:`mark_published` (see :func:`engine.record.output.publish_night`); without, published at once."""
         state = "pending" if run else "published"
         run = run or os.urandom(16).hex()
+        staged = (run, night, len(self._pending_notices), len(self._pending_items), len(self._pending_reminders))
         try:
             with self.db:
-                self.db.execute("INSERT INTO runs (run, night, state, started) VALUES (?,?,?,?)",
-                                (run, night or self._as_of or "", state, datetime.now().isoformat(timespec="seconds")))
-                self.db.executemany(
-                    "INSERT INTO notices (number, prefix, year, seq, subject, document, step, as_of, run) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)", [(*n, run) for n in self._pending_notices])
-                self.db.executemany("INSERT INTO notice_items (number, subject, item, step) VALUES (?,?,?,?)",
-                                    self._pending_items)
-                self.db.executemany("INSERT OR IGNORE INTO reminders (subject, item, channel, as_of, run) "
-                                    "VALUES (?,?,?,?,?)", [(*r, run) for r in self._pending_reminders])
-                for hook in self._commit_hooks:
+                if self._staged != staged:  # (staged for this very run and these numbers: the hooks are left)
+                    if self._staged is not None:
+                        self.db.rollback()
+                    self._insert(run, night, state)
+                for hook in self._commit_hooks:  # (a fines register's rows are written here, never staged)
                     hook(self.db, run)
         except sqlite3.Error as exc:
             raise self._error(exc) from None
+        finally:
+            self._staged = None
         self.rollback()
+
+    def _insert(self, run: str, night: str | None, state: str) -> None:
+        self.db.execute("INSERT INTO runs (run, night, state, started) VALUES (?,?,?,?)",
+                        (run, night or self._as_of or "", state, datetime.now().isoformat(timespec="seconds")))
+        self.db.executemany(
+            "INSERT INTO notices (number, prefix, year, seq, subject, document, step, as_of, run) "
+            "VALUES (?,?,?,?,?,?,?,?,?)", [(*n, run) for n in self._pending_notices])
+        self.db.executemany("INSERT INTO notice_items (number, subject, item, step) VALUES (?,?,?,?)",
+                            self._pending_items)
+        self.db.executemany("INSERT OR IGNORE INTO reminders (subject, item, channel, as_of, run) "
+                            "VALUES (?,?,?,?,?)", [(*r, run) for r in self._pending_reminders])
 
     def mark_published(self, run: str) -> None:
         try:
@@ -294,6 +322,9 @@ class Register:
         return out
 
     def rollback(self) -> None:
+        if self._staged is not None:  # what stage() wrote is thrown away
+            self._staged = None
+            self.db.rollback()
         self._pending_notices, self._pending_items, self._pending_reminders = [], [], []
 
     def close(self) -> None:

@@ -158,6 +158,7 @@ class StatusView:
     _written: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     _tonight: list[Finding] = field(default_factory=list)
     _prepared: tuple[bytes, list[tuple]] | None = None
+    _staged: tuple[sqlite3.Connection, tuple | None] | None = None  # stage()'s open transaction, the night it replaces
 
     def prepare(self) -> None:
         """Make the rows :meth:`commit` writes of tonight's findings ahead of it (while the documents are being
@@ -191,26 +192,33 @@ class StatusView:
             out[status] = out.get(status, 0) + 1
         return out
 
+    def stage(self) -> None:
+        """Write tonight's rows ahead of :meth:`commit`, inside a transaction only it ends (while the documents are
+        being written: on the bench night 0.18 s otherwise left for the end, one core idle). Nothing is visible
+        before the commit; :meth:`discard` or a failure throws it away, and :meth:`commit` then writes them itself."""
+        if self._staged is not None:
+            return
+        db = _connect(self.path)
+        try:
+            self._staged = db, self._insert(db)
+        except sqlite3.Error:
+            db.close()
+
+    def discard(self) -> None:
+        """Throw away what :meth:`stage` wrote (the night was not published)."""
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            staged[0].close()  # (an open transaction is rolled back)
+
     def commit(self) -> None:
         """Record tonight (its findings, what its workbook says); call once the night's folder is published."""
         day = self.as_of.isoformat()
-        if self._prepared is None:
-            self.prepare()
-        assert self._prepared is not None
-        ids, seen = self._prepared
-        db = _connect(self.path)
+        staged, self._staged = self._staged, None
+        db, old = staged if staged is not None else (_connect(self.path), None)
         try:
             with db:
-                old = db.execute("SELECT token FROM nights WHERE as_of = ?", (day,)).fetchone()
-                db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.token, day))
-                db.executemany("INSERT OR REPLACE INTO written VALUES (?,?,?,?,?,?)",
-                               [(self.token, fid, *values) for fid, values in self._written.items()])
-                db.execute("INSERT OR REPLACE INTO nights VALUES (?, ?, ?)", (day, self.token, ids))
-                db.executemany(
-                    "INSERT INTO seen VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                    "policy=excluded.policy, rule=excluded.rule, category=excluded.category, subject=excluded.subject, "
-                    "message=excluded.message, document=excluded.document, number=excluded.number, "
-                    "last_as_of=excluded.last_as_of WHERE excluded.last_as_of >= seen.last_as_of", seen)
+                if staged is None:
+                    old = self._insert(db)
                 workbook = self.out / day / f"异常清单_{day}.xlsx"
                 if workbook.exists():  # tonight's own workbook need not be read again until the clerk edits it
                     st = workbook.stat()
@@ -220,6 +228,25 @@ class StatusView:
                     db.execute("DELETE FROM written WHERE token = ?", (old[0],))
         finally:
             db.close()
+
+    def _insert(self, db: sqlite3.Connection) -> tuple | None:
+        """Tonight's run, the marks its workbook was written with and its findings; returns the run it replaces."""
+        day = self.as_of.isoformat()
+        if self._prepared is None:
+            self.prepare()
+        assert self._prepared is not None
+        ids, seen = self._prepared
+        old = db.execute("SELECT token FROM nights WHERE as_of = ?", (day,)).fetchone()
+        db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.token, day))
+        db.executemany("INSERT OR REPLACE INTO written VALUES (?,?,?,?,?,?)",
+                       [(self.token, fid, *values) for fid, values in self._written.items()])
+        db.execute("INSERT OR REPLACE INTO nights VALUES (?, ?, ?)", (day, self.token, ids))
+        db.executemany(
+            "INSERT INTO seen VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "policy=excluded.policy, rule=excluded.rule, category=excluded.category, subject=excluded.subject, "
+            "message=excluded.message, document=excluded.document, number=excluded.number, "
+            "last_as_of=excluded.last_as_of WHERE excluded.last_as_of >= seen.last_as_of", seen)
+        return old
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:
