@@ -271,6 +271,33 @@ def test_a_night_that_fails_after_its_lists_are_written_records_nothing(tmp_path
         assert db.execute("SELECT as_of FROM nights").fetchall() == [("2026-11-16",)]
 
 
+def test_the_status_rows_written_ahead_are_thrown_away_or_written_again_whole(tmp_path):
+    import sqlite3
+
+    from engine.record.status import Mark
+
+    out = tmp_path / "out"
+    out.mkdir()
+    findings = [_finding(), _finding(subject="1-1-102")]
+    first, second = (finding_id(f) for f in findings)
+
+    def rows(table: str) -> list:
+        with sqlite3.connect(out / "status.sqlite") as db:
+            return db.execute(f"SELECT * FROM {table}").fetchall()
+
+    view = carry_status(out, None, date(2026, 11, 20), findings)
+    view.path = out / "status.sqlite"  # (as a night with marks keeps it)
+    view.stage()
+    assert rows("seen") == []  # not visible before the commit
+    view.discard()
+    assert rows("seen") == [] and rows("nights") == []
+    view.stage()
+    view.wrote(first, Mark("已处理", "小李"))  # reported after the rows were written ahead: all are written again
+    view.commit()
+    assert sorted(r[0] for r in rows("seen")) == sorted([first, second])
+    assert [r[1] for r in rows("written")] == [first] and [r[0] for r in rows("nights")] == ["2026-11-20"]
+
+
 def test_explain_shows_the_clerks_mark(tmp_path, night):
     from click.testing import CliRunner
 

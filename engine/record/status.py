@@ -158,7 +158,8 @@ class StatusView:
     _written: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     _tonight: list[Finding] = field(default_factory=list)
     _prepared: tuple[bytes, list[tuple]] | None = None
-    _staged: tuple[sqlite3.Connection, tuple | None] | None = None  # stage()'s open transaction, the night it replaces
+    # stage()'s open transaction, the run it replaces and how many marks the workbook had reported written
+    _staged: tuple[sqlite3.Connection, tuple | None, int] | None = None
 
     def prepare(self) -> None:
         """Make the rows :meth:`commit` writes of tonight's findings ahead of it (while the documents are being
@@ -200,7 +201,7 @@ class StatusView:
             return
         db = _connect(self.path)
         try:
-            self._staged = db, self._insert(db)
+            self._staged = db, self._insert(db), len(self._written)
         except sqlite3.Error:
             db.close()
 
@@ -214,7 +215,10 @@ class StatusView:
         """Record tonight (its findings, what its workbook says); call once the night's folder is published."""
         day = self.as_of.isoformat()
         staged, self._staged = self._staged, None
-        db, old = staged if staged is not None else (_connect(self.path), None)
+        if staged is not None and staged[2] != len(self._written):  # (a mark reported since: all written again)
+            staged[0].close()
+            staged = None
+        db, old = (staged[0], staged[1]) if staged is not None else (_connect(self.path), None)
         try:
             with db:
                 if staged is None:
