@@ -60,6 +60,7 @@ class Forked:
 
         self.pid, self._read_end = 0, -1
         self._file = None
+        self._status: int | None = None  # its exit status, once finished() has seen it end
         try:
             self._file = tempfile.TemporaryFile(prefix="wuye-")
             self.pid, self._read_end = _fork(send)
@@ -67,13 +68,22 @@ class Forked:
             if self._file is not None:
                 self._file.close()
 
+    def finished(self) -> bool:
+        """Whether the process has ended (its result is ready, or it failed), without waiting for it."""
+        if not self.pid or self._status is not None:
+            return True
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid:
+            self._status = status
+        return bool(pid)
+
     def result(self):
         """What ``work()`` returned; raises :class:`ForkFailed` if the process failed (or never started)."""
         if not self.pid:
             raise ForkFailed("未能启动第二个进程")
         os.close(self._read_end)
         self._read_end = -1
-        _, status = os.waitpid(self.pid, 0)
+        status = self._status if self._status is not None else os.waitpid(self.pid, 0)[1]
         assert self._file is not None
         with self._file as fh:
             if status != 0 or not fh.seek(0, os.SEEK_END):
@@ -88,11 +98,12 @@ class Forked:
         """Stop the process and wait for it (when the caller's own work has failed)."""
         if self._read_end == -1:
             return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
+        if self._status is None:  # (once it has been waited for, its number may be another process's)
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
         os.close(self._read_end)
         self._read_end = -1
         if self._file is not None:

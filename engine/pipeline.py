@@ -33,7 +33,7 @@ from .record.lists import counts_of, write_findings_json, write_lists, write_man
 from .record.output import open_register, publish_night, recovery_findings
 from .record.fines import settle_fines
 from .record.status import StatusView, carry_status
-from .render.batches import document_counts, render_documents
+from .render.batches import document_counts, render_documents, template_maker
 from .render.parallel import Workers
 from .render.report import Report
 from .rules import load_rulebook
@@ -149,7 +149,8 @@ def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, 
             ctx = Context(as_of, today, book, calendar, register, validation.records)
             ctx.cache["company_name"] = getattr(catalogue.company, "name", str(catalogue.company))
             # read the rest → validate → derive → rules → outcomes → the area's own sheets (in two processes)
-            results = run_areas(registry(), ctx, catalogue, validation, (folder, shares) if shares else None)
+            results = run_areas(registry(), ctx, catalogue, validation, (folder, shares) if shares else None,
+                                template_maker(catalogue, forms) if workers else None)  # (while it waits)
             validation.ensure(validation.present())  # kinds no area reads: their unreadable cells are findings too
             night = Night(findings=loaded.findings + validation.findings() + folder_findings(ctx.records)
                           + missing_kind_findings(out, as_of.date(), loaded.inventory)  # a ledger gone since last night

@@ -79,6 +79,48 @@ def test_a_second_process_that_dies_costs_time_not_findings(tmp_path, demo_ledge
     assert _register(tmp_path / "one") == _register(tmp_path / "two")
 
 
+def test_waiting_for_the_second_process_the_templates_are_made_and_the_night_is_the_same(tmp_path, demo_ledgers,
+                                                                                        monkeypatch):
+    """This process finishes first (the other is slowed): meanwhile it compiles the notice templates the document
+    workers then share. The night is the night of one process; a template that cannot be compiled is no error."""
+    from engine.render import batches
+    from engine.render.documents import notice_template
+
+    parent = os.getpid()
+    real_run_area = run.run_area
+    made: list[str] = []
+    real_maker = batches.template_maker
+
+    def slow_in_the_child(area, ctx, catalogue, release=()):
+        if os.getpid() != parent:
+            import time
+            time.sleep(0.5)
+        return real_run_area(area, ctx, catalogue, release)
+
+    def maker(catalogue, forms):
+        make = real_maker(catalogue, forms)
+
+        def spy(title):
+            made.append(title)
+            make(title)
+        return spy
+
+    one = _nights(demo_ledgers, tmp_path / "one", False, monkeypatch)[:1]
+    notice_template.cache_clear()
+    monkeypatch.setattr(run, "run_area", slow_in_the_child)
+    monkeypatch.setattr(pipeline, "template_maker", maker)
+    two = _nights(demo_ledgers, tmp_path / "two", True, monkeypatch)[:1]
+    issued_here = {"催费通知书", "二次催费通知书", "最后催费通知书"} & set(one[0].documents)
+    assert issued_here and issued_here <= set(made)  # the fee notices' first: this process issued them
+    assert notice_template.cache_info().currsize >= len(issued_here)
+    assert (one[0].folder / "findings.json").read_bytes() == (two[0].folder / "findings.json").read_bytes()
+    assert _night_files(one[0].folder) == _night_files(two[0].folder)
+    make = real_maker(type("Catalogue", (), {"documents": {"坏": type("Spec", (), {"template": "x.docx"})()},
+                                             "company": "公司"})(), tmp_path)
+    make("坏")  # no such template: nothing kept, nothing raised (its notices would say so where they are rendered)
+    make("不在目录中")
+
+
 def test_no_second_process_to_be_had_costs_time_not_findings(tmp_path, demo_ledgers, monkeypatch):
     import engine.fork as fork
 

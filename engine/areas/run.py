@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..findings import Finding
 from ..fork import Forked, ForkFailed, can_fork
@@ -118,10 +119,13 @@ def _family_of(fams: list[list[Area]]) -> dict[str, int]:
 
 
 def run_areas(areas, ctx: Context, catalogue, validation: Validation,
-              reading: tuple[LedgerFolder, Plan] | None = None) -> list[AreaNight | Finding]:
+              reading: tuple[LedgerFolder, Plan] | None = None,
+              meanwhile: Callable[[str], object] | None = None) -> list[AreaNight | Finding]:
     """The night of every area that runs (its ledgers have records) — or the finding that its rule file is
     missing — in the order given. ``reading``: the ledgers still to read, dealt between two processes; this
-    process has read the plan's common files into ``validation.ledgers``."""
+    process has read the plan's common files into ``validation.ledgers``. ``meanwhile(title)``: called for
+    each document title the night's notices may have, one at a time, while this process waits for the other
+    (the templates are made ready for the document workers)."""
     if reading is None or not can_fork():
         if reading is not None:  # (the plan's files read here after all)
             reading[0].read(reading[1].own + reading[1].other, validation.ledgers).put_in_order()
@@ -154,6 +158,11 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
     except BaseException:
         other.kill()
         raise
+    if meanwhile is not None:
+        for title in _notice_titles(done, [p.families[i] for i in sorted(p.theirs)], ctx.book, catalogue):
+            if other.finished():
+                break
+            meanwhile(title)
     failed = False
     try:
         theirs, issued, checked, inventory, findings, files = other.result()
@@ -257,11 +266,25 @@ def families(areas: list[Area], book, catalogue) -> list[list[Area]]:
 def _ties(area: Area, book, catalogue) -> set[str]:
     ties = {f"ledger:{kind}" for kind in area.reads if not _reference(kind)}
     ties |= {f"shares:{name}" for name in area.shares}
+    ties |= {f"series:{catalogue.documents[t].prefix}" for t in _documents(area, book, catalogue)}
+    return ties
+
+
+def _documents(area: Area, book, catalogue) -> set[str]:
+    """The documents of the catalogue the area's rule files may issue (a rule's or a ladder's)."""
+    titles: set[str] = set()
     for stem in area.rule_files:
         if not book.has((stem,)):
             continue
         model = book.file(stem).model
-        titles = {rule.then.document for rule in model.rules if rule.then.document}
+        titles |= {rule.then.document for rule in model.rules if rule.then.document}
         titles |= {title for ladder in model.ladders.values() for title in ladder.documents.values()}
-        ties |= {f"series:{catalogue.documents[t].prefix}" for t in titles if t in catalogue.documents}
-    return ties
+    return {t for t in titles if t in catalogue.documents}
+
+
+def _notice_titles(done: dict[int, dict], their_families: list[list[Area]], book, catalogue) -> list[str]:
+    """The documents this process's areas issued tonight, then those the other process's areas may issue."""
+    titles = [title for result in done.values() for night in result.values() if isinstance(night, AreaNight)
+              for title in sorted(night.outcomes.notices)]
+    titles += [title for fam in their_families for area in fam for title in sorted(_documents(area, book, catalogue))]
+    return list(dict.fromkeys(titles))
