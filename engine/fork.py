@@ -72,7 +72,10 @@ class Forked:
         """Whether the process has ended (its result is ready, or it failed), without waiting for it."""
         if not self.pid or self._status is not None:
             return True
-        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except OSError:  # (not ours to wait for any more: result() says so)
+            return True
         if pid:
             self._status = status
         return bool(pid)

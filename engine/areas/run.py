@@ -155,14 +155,14 @@ def run_areas(areas, ctx: Context, catalogue, validation: Validation,
             folder.ahead = None
         done = {i: run_family(fam, ctx, catalogue, validation)
                 for i, fam in enumerate(p.families) if i not in p.theirs}
+        if meanwhile is not None:
+            for title in _notice_titles(done, [p.families[i] for i in sorted(p.theirs)], ctx.book, catalogue):
+                if other.finished():
+                    break
+                meanwhile(title)
     except BaseException:
         other.kill()
         raise
-    if meanwhile is not None:
-        for title in _notice_titles(done, [p.families[i] for i in sorted(p.theirs)], ctx.book, catalogue):
-            if other.finished():
-                break
-            meanwhile(title)
     failed = False
     try:
         theirs, issued, checked, inventory, findings, files = other.result()
