@@ -182,7 +182,6 @@ def _night(ledgers: Path, listed: LedgerFolder | None, ahead: LookAhead | None, 
                     "sheets": night.sheets, "counts": counts, "company": getattr(catalogue.company, "name", ""),
                     "version": version(),
                     "unread": sorted({s["file"] for s in loaded.inventory if s.get("status") == "无法读取"})}))
-                status.prepare()
                 status.stage()  # both written ahead, committed once the night is published
                 register.stage()
             findings_json = (lambda: write_findings_json(tmp, findings, status)), len(findings) // FINDINGS_PER_NOTICE

@@ -255,18 +255,16 @@ class Register:
         except sqlite3.Error:
             self.db.rollback()
             return
-        self._staged = (run, night, len(self._pending_notices), len(self._pending_items),
-                        len(self._pending_reminders))
+        self._staged = self._batch(run, night)
 
     def commit(self, run: str | None = None, night: str | None = None) -> None:
         """Write tonight's numbers. With ``run``, they are recorded as that run's, pending until
         :meth:`mark_published` (see :func:`engine.record.output.publish_night`); without, published at once."""
         state = "pending" if run else "published"
         run = run or os.urandom(16).hex()
-        staged = (run, night, len(self._pending_notices), len(self._pending_items), len(self._pending_reminders))
         try:
             with self.db:
-                if self._staged != staged:  # (staged for this very run and these numbers: the hooks are left)
+                if self._staged != self._batch(run, night):  # (staged as it is: only the hooks are left)
                     if self._staged is not None:
                         self.db.rollback()
                     self._insert(run, night, state)
@@ -277,6 +275,10 @@ class Register:
         finally:
             self._staged = None
         self.rollback()
+
+    def _batch(self, run: str, night: str | None) -> tuple:
+        """What :meth:`_insert` writes, told apart (numbers are only ever added to the pending lists)."""
+        return run, night, len(self._pending_notices), len(self._pending_items), len(self._pending_reminders)
 
     def _insert(self, run: str, night: str | None, state: str) -> None:
         self.db.execute("INSERT INTO runs (run, night, state, started) VALUES (?,?,?,?)",
