@@ -14,11 +14,12 @@ peak RSS of their largest process; tree_pss_mb, the peak of the whole night's me
 document workers included, shared pages counted once), is of (3): sampling it costs the night CPU (see
 ``timed``). Targets (issue #2): wall ≤ 15 s and memory ≤ 1 GB on a 2-core machine.
 
-This machine's speed is not constant: a shared host runs the same code slower when its neighbours are busy
-(measured here: one night's CPU 22 s on a quiet host, 29–35 s on a busy one, for the same code and ledgers;
-wall 11–12 s against 16–20 s). So each night is printed with its CPU seconds (all its processes) and, just
-before it, the **host check**: a fixed piece of Python (dicts, strings, a sort) run on both cores at once,
-seconds for the slower of the two (about 0.5 s here on a quiet host). A slow night with a slow host check was a
+This machine's speed is not constant: the same code on the same ledgers sometimes takes 40–60% more CPU time
+(measured here: one night's CPU 22 s at a quiet time, 29–35 s at a busy one; wall 11–12 s against 16–20 s —
+most likely other guests on the host: /proc/stat's steal stays at 0). So each night is printed with its CPU
+seconds (all its processes: the surest sign, wall being about CPU ÷ 1.85 here) and, just before it, the
+**host check**: a fixed piece of Python (dicts, strings, a sort) run on both cores at once, seconds for the
+slower of the two (about 0.5 s here at a quiet time; a rough sign only). A slow night with high CPU seconds was a
 slow host, not slower code.
 """
 from __future__ import annotations
