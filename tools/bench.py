@@ -19,8 +19,8 @@ This machine's speed is not constant: the same code on the same ledgers sometime
 most likely other guests on the host: /proc/stat's steal stays at 0). So each night is printed with its CPU
 seconds (all its processes: the surest sign, wall being about CPU ÷ 1.85 here) and, just before it, the
 **host check**: a fixed piece of Python (dicts, strings, a sort) run on both cores at once, seconds for the
-slower of the two (about 0.5 s here at a quiet time; a rough sign only). A slow night with high CPU seconds was a
-slow host, not slower code.
+slower of the two (about 0.5 s here at a quiet time; a rough sign only). The same code run again slower, with
+more CPU seconds, met a slower host; two versions of the code are compared on nights with alike host checks.
 """
 from __future__ import annotations
 
