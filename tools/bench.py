@@ -166,16 +166,18 @@ def main() -> int:
     print(f"read: rows={read['rows']} wall={read_wall:.2f} rss_mb={read_rss:.0f}")
     # the same first night, each time into a new output folder: three times timed alone, then with its memory
     # watched
-    night = (str(ledgers), str(REPO / "rules"), str(out), args.as_of, str(REPO / "forms"), "2026-11-22")
+    def night(folder: str) -> tuple[str, ...]:  # the night's arguments, into the output folder ``folder``
+        return str(ledgers), str(REPO / "rules"), folder, args.as_of, str(REPO / "forms"), "2026-11-22"
+
     timings = []
     for k in range(NIGHTS):
         check = host_check()
         cpu_before = _cpu_seconds()
-        result, seconds, rss, _ = timed(FULL_RUN, *night[:2], f"{out}-{k + 1}", *night[3:], observe=False)
+        result, seconds, rss, _ = timed(FULL_RUN, *night(f"{out}-{k + 1}"), observe=False)
         timings.append((seconds, _cpu_seconds() - cpu_before, check, result))
     print("nights: " + ", ".join(f"{s:.2f} s (CPU {c:.1f} s, host check {h:.2f} s)" for s, c, h, _ in timings))
     wall, _, _, full = sorted(timings, key=lambda t: t[0])[len(timings) // 2]  # the median night
-    watched, watched_wall, _, tree = timed(FULL_RUN, *night[:2], str(out) + "-memory", *night[3:])
+    watched, watched_wall, _, tree = timed(FULL_RUN, *night(f"{out}-memory"))
     if any((r["notices"], r["findings"]) != (watched["notices"], watched["findings"]) for *_, r in timings):
         raise SystemExit(f"the same night gave two results: {[r for *_, r in timings]} / {watched}")
     print("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in full["stages"].items()))
